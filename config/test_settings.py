@@ -1,0 +1,11 @@
+"""Settings for the test suite: the same as production but with fast hashing, in-memory mail unless a
+test points Django at a real SMTP server, and static files served without a manifest."""
+
+from .settings import *  # noqa: F403
+from .settings import STORAGES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = True
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

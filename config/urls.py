@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from sosedi.api.router import api
+
+urlpatterns = [
+    path("", include("sosedi.core.urls")),
+    path("accounts/", include("sosedi.accounts.urls")),
+    path("tos/", include("sosedi.territories.urls")),
+    path("notifications/", include("sosedi.notifications.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG or settings.MEDIA_URL.startswith("/"):
+    # Uploaded files in the embedded mode; production serves MEDIA_ROOT from the proxy (docs/deploy.md).
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
