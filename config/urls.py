@@ -9,8 +9,10 @@ urlpatterns = [
     path("", include("sosedi.core.urls")),
     path("accounts/", include("sosedi.accounts.urls")),
     path("tos/", include("sosedi.territories.urls")),
+    path("tos/", include("sosedi.territories.urls_membership")),
     path("notifications/", include("sosedi.notifications.urls")),
     path("api/v1/", api.urls),
+    path("api/", include("sosedi.api.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,2 @@
+app_name = "api_pages"
+urlpatterns: list = []
