@@ -1,11 +1,20 @@
 from django.conf import settings
 from django.contrib import admin
+from django.http import HttpResponse
 from django.urls import include, path
 from django.views.static import serve
 
 from sosedi.api.router import api
 
+
+
+def healthz(request):
+    """Liveness probe for the proxy and the benchmark's trivial baseline: no database, no template."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("", include("sosedi.core.urls")),
     path("accounts/", include("sosedi.accounts.urls")),
     path("tos/", include("sosedi.territories.urls")),
