@@ -30,7 +30,7 @@ setup: demo
 # Serve the demo with the production server (gunicorn) on 127.0.0.1.
 run: setup
 	$(BIN)/python manage.py demo_logins
-	DJANGO_SERVE_STATIC=1 $(BIN)/gunicorn config.wsgi:application --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile -
+	$(BIN)/gunicorn config.wsgi:application --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --access-logfile -
 
 # Debian's Chromium for the browser tests (Playwright cannot download its own here).
 browser:
@@ -39,7 +39,6 @@ browser:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
 
 test: venv browser
-	$(BIN)/python manage.py collectstatic --noinput -v 0
 	$(BIN)/pytest
 
 lint: venv

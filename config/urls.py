@@ -7,7 +7,6 @@ from django.views.static import serve
 from sosedi.api.router import api
 
 
-
 def healthz(request):
     """Liveness probe for the proxy and the benchmark's trivial baseline: no database, no template."""
     return HttpResponse("ok", content_type="text/plain")

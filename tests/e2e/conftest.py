@@ -68,7 +68,9 @@ def assert_accessible(axe):
     def _check(page):
         results = axe.run(page)
         bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
-        details = "\n".join(f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}" for v in bad)
+        details = "\n".join(
+            f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}" for v in bad
+        )
         assert not bad, f"axe-core violations on {page.url}:\n{details}"
 
     return _check
