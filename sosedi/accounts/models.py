@@ -134,6 +134,12 @@ class RoleAssignment(TimeStampedModel):
                 )
                 for field in ("region", "municipality", "tos")
             ),
+            # A ТОС has one chair and one secretary at a time; council members may be many.
+            models.UniqueConstraint(
+                fields=["tos", "role"],
+                condition=Q(revoked_at__isnull=True, role__in=["chair", "secretary"]),
+                name="role_one_chair_secretary_per_tos",
+            ),
         ]
         indexes = [models.Index(fields=["tos", "role"]), models.Index(fields=["municipality", "role"])]
 

@@ -1,3 +1,5 @@
+from datetime import date
+
 import factory
 
 from sosedi.accounts.models import Role, RoleAssignment, Scope, User
@@ -6,7 +8,7 @@ from sosedi.accounts.models import Role, RoleAssignment, Scope, User
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
-        skip_postprocessing_save = True
+        skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"user{n}@example.ru")
     first_name = "Иван"
@@ -23,4 +25,36 @@ def grant(user, role: Role, *, tos=None, municipality=None, region=None) -> Role
     scope = Scope.TOS if tos else Scope.MUNICIPALITY if municipality else Scope.REGION
     return RoleAssignment.objects.create(
         user=user, role=role, scope=scope, tos=tos, municipality=municipality, region=region
+    )
+
+
+class ResidentFactory(UserFactory):
+    """A signed-up adult resident with the profile fields sign-up asks for."""
+
+    birth_date = factory.LazyFunction(lambda: date(1985, 6, 15))
+    address = factory.Sequence(lambda n: f"г. Саратов, ул. Тестовая, д. {n + 1}")
+    phone = "+79271234567"
+
+
+def member(tos, user=None, *, status: str = "active"):
+    """A person with a membership of the given status in the ТОС (active by default)."""
+    from sosedi.territories.models import Membership
+
+    user = user or ResidentFactory()
+    return Membership.objects.create(tos=tos, user=user, status=status, address=user.address or "адрес")
+
+
+def consent(user, kind: str = "processing", *, withdrawn: bool = False):
+    from django.utils import timezone
+
+    from sosedi.accounts.models import Consent
+
+    now = timezone.now()
+    return Consent.objects.create(
+        user=user,
+        kind=kind,
+        version="тест-1",
+        text=f"Текст согласия {kind}",
+        granted_at=now,
+        withdrawn_at=now if withdrawn else None,
     )
