@@ -27,7 +27,7 @@ class ConsentText:
 
 PROCESSING = ConsentText(
     kind=ConsentKind.PROCESSING,
-    version="обработка-1.0 от 25.11.2026",
+    version="1.0 от 25.11.2026",
     title="Согласие на обработку персональных данных",
     template="""Я, {subject_name}, проживающий (проживающая) по адресу: {subject_address}, свободно, своей волей \
 и в своём интересе даю согласие оператору — {operator_name}, адрес: {operator_address} — на обработку моих \
@@ -60,7 +60,7 @@ PROCESSING = ConsentText(
 
 PUBLICATION = ConsentText(
     kind=ConsentKind.PUBLICATION,
-    version="распространение-1.0 от 25.11.2026",
+    version="1.0 от 25.11.2026",
     title="Согласие на распространение (публикацию) имени",
     template="""Я, {subject_name}, даю согласие оператору — {operator_name}, адрес: {operator_address} — \
 на обработку персональных данных, разрешённых мной для распространения (статья 10.1 Федерального закона \

@@ -1,12 +1,31 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "accounts"
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("signup/", views.signup, name="signup"),
+    path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("signup/", TemplateView.as_view(template_name="base.html"), name="signup"),
-    path("profile/", TemplateView.as_view(template_name="base.html"), name="profile"),
-    path("privacy/", TemplateView.as_view(template_name="base.html"), name="privacy"),
+    path("profile/", views.profile, name="profile"),
+    path("consents/", views.consents, name="consents"),
+    path("consents/publication/grant/", views.consent_grant, name="consent_grant"),
+    path("consents/<int:pk>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
+    path("export/", views.export, name="export"),
+    path("delete/", views.delete, name="delete"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path("password/reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path(
+        "password/reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html"),
+        name="password_reset_complete",
+    ),
 ]
