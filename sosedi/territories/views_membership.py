@@ -173,7 +173,7 @@ def members(request, pk):
     return render(
         request,
         "territories/membership_members.html",
-        {"tos": tos, "members": active, "council": council, "form": form, "can_manage": bool(roles)},
+        {"tos": tos, "members": active, "council": council, "form": form, "manageable_roles": roles},
         status=status,
     )
 

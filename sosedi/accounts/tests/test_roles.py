@@ -173,6 +173,11 @@ def test_revoke_from_members_page(client, chair, tos):
     councillor = member(tos).user
     assignment = role_grant(actor=chair, user=councillor, role=Role.COUNCIL_MEMBER, tos=tos)
     client.force_login(chair)
+    html = client.get(reverse("membership:members", args=[tos.pk])).content.decode()
+    chair_assignment = RoleAssignment.objects.get(tos=tos, role=Role.CHAIR)
+    assert reverse("membership:revoke_role", args=[assignment.pk]) in html
+    assert reverse("membership:revoke_role", args=[chair_assignment.pk]) not in html
+    assert client.post(reverse("membership:revoke_role", args=[chair_assignment.pk])).status_code == 403
     assert client.post(reverse("membership:revoke_role", args=[assignment.pk])).status_code == 302
     assignment.refresh_from_db()
     assert assignment.revoked_at is not None

@@ -309,3 +309,22 @@ def test_leave_page(client, tos):
     assert membership.status == MembershipStatus.LEFT
     client.force_login(UserFactory())
     assert client.post(reverse("membership:leave", args=[membership.pk])).status_code == 404
+
+
+def test_block_and_pending_page_queries_do_not_grow_with_requests(client, tos, chair):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count_queries():
+        with CaptureQueriesContext(connection) as block:
+            render_block(tos, chair)
+        with CaptureQueriesContext(connection) as page:
+            client.get(reverse("membership:pending", args=[tos.pk]))
+        return len(block), len(page)
+
+    client.force_login(chair)
+    member(tos, status="requested")
+    few = count_queries()
+    for _ in range(15):
+        member(tos, status="requested")
+    assert count_queries() == few
