@@ -51,6 +51,7 @@ ROLE_SCOPE: dict[str, str] = {
 SINGLE_HOLDER_ROLES = {Role.CHAIR, Role.SECRETARY}
 CHAIR_MAY_GRANT = {Role.SECRETARY, Role.COUNCIL_MEMBER}
 PROFILE_FIELDS = ("last_name", "first_name", "patronymic", "phone", "birth_date", "address", "municipality")
+NULLABLE_PROFILE_FIELDS = {"birth_date", "municipality"}
 
 
 def _destroy_days() -> int:
@@ -81,17 +82,20 @@ def _consent_create(*, user: User, kind: str, now: datetime) -> Consent:
     return consent
 
 
+def _field_value(field: str, value):
+    """Empty text fields are stored as "", empty date and reference fields as NULL."""
+    if value in (None, ""):
+        return None if field in NULLABLE_PROFILE_FIELDS else ""
+    return value
+
+
 @transaction.atomic
 def user_signup(*, data: dict, password: str, publish_name: bool) -> User:
     """Create an account with its consent to processing and, if the person chose it, to publication
     of the name — two separate Consent rows, each with the exact text accepted."""
-    user = User(
-        email=User.objects.normalize_email(data["email"]).lower(),
-        **{
-            field: data.get(field) or ("" if field not in ("birth_date", "municipality") else None)
-            for field in PROFILE_FIELDS
-        },
-    )
+    user = User(email=User.objects.normalize_email(data["email"]).lower())
+    for field in PROFILE_FIELDS:
+        setattr(user, field, _field_value(field, data.get(field)))
     user.set_password(password)
     user.full_clean()
     user.save()
@@ -109,15 +113,11 @@ def profile_update(*, actor, user: User, data: dict) -> User:
         raise PermissionDenied(_("Изменять профиль может только его владелец."))
     changed = []
     for field in PROFILE_FIELDS:
-        if field in data and getattr(user, field) != data[field]:
-            setattr(
-                user,
-                field,
-                data[field]
-                if data[field] is not None
-                else ("" if field in ("phone", "address", "patronymic") else None),
-            )
-            changed.append(field)
+        if field in data:
+            value = _field_value(field, data[field])
+            if getattr(user, field) != value:
+                setattr(user, field, value)
+                changed.append(field)
     if changed:
         user.full_clean()
         user.save()

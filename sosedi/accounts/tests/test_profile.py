@@ -2,6 +2,7 @@ import json
 from datetime import date
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
@@ -216,7 +217,7 @@ def test_delete_anonymises_and_keeps_required_records(client, resident):
 
 def test_only_the_owner_or_an_administrator_deletes():
     owner, other = ResidentFactory(), ResidentFactory()
-    with pytest.raises(services.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         services.account_delete(actor=other, user=owner)
     admin = UserFactory(is_superuser=True)
     services.account_delete(actor=admin, user=owner)

@@ -7,6 +7,7 @@ from sosedi.accounts import consent_texts
 from sosedi.accounts.models import Consent, ConsentKind
 from sosedi.accounts.tests.factories import UserFactory
 from sosedi.core.models import AuditEvent
+from sosedi.core.rulesets import rule
 from sosedi.territories.tests.factories import municipality
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +67,7 @@ def test_signup_creates_account_two_consents_and_logs_in(client):
     assert "Иванова Анна Сергеевна" in publication.text
     assert "ст. 10.1" in publication.text or "статья 10.1" in publication.text
     assert "Цели обработки" in processing.text and "Как отозвать" in processing.text
+    assert f"в течение {rule('pd.destroy_days').value} дней" in processing.text
     assert processing.withdrawn_at is None and publication.withdrawn_at is None
     assert AuditEvent.objects.filter(action="account.signup", actor=user).exists()
 
