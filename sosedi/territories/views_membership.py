@@ -59,6 +59,7 @@ def _apply_errors(form: forms.Form, error: ValidationError) -> None:
 def request_join(request, pk):
     tos = get_object_or_404(Tos.objects.select_related("municipality"), pk=pk)
     form = MembershipRequestForm(request.POST or None, initial={"address": request.user.address})
+    needs_profile = False
     if request.method == "POST" and form.is_valid():
         try:
             membership_request(
@@ -66,11 +67,18 @@ def request_join(request, pk):
             )
         except ValidationError as error:
             _apply_errors(form, error)
+            # Birth date lives in the profile, not on this form: point the person there.
+            needs_profile = hasattr(error, "error_dict") and "birth_date" in error.error_dict
         else:
             messages.success(request, _("Заявка отправлена. Председатель или секретарь ТОС рассмотрит её."))
             return redirect(tos.get_absolute_url())
     status = 400 if request.method == "POST" else 200
-    return render(request, "territories/membership_request.html", {"tos": tos, "form": form}, status=status)
+    return render(
+        request,
+        "territories/membership_request.html",
+        {"tos": tos, "form": form, "needs_profile": needs_profile},
+        status=status,
+    )
 
 
 def _tos_for_decisions(request, pk) -> Tos:

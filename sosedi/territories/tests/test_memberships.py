@@ -264,6 +264,7 @@ def test_join_page_shows_the_age_error_with_article(client, tos):
     assert response.status_code == 400
     html = response.content.decode()
     assert rule("tos.min_age", municipality=tos.municipality).basis in html
+    assert reverse("accounts:profile") + '">Указать' in html
     assert not Membership.objects.filter(user=person).exists()
 
 
