@@ -55,6 +55,10 @@ class UserAdmin(DjangoUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "usable_password", "password1", "password2")}),)
 
+    def get_inlines(self, request, obj):
+        # Roles and consents belong to an existing person; the add page only creates the login.
+        return self.inlines if obj is not None else []
+
 
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(admin.ModelAdmin):
