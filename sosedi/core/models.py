@@ -76,6 +76,14 @@ class CalendarDay(models.Model):
         return f"{self.date:%d.%m.%Y} — {'рабочий' if self.is_working else 'выходной'}"
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("audit events are append-only")
+
+    def delete(self):
+        raise PermissionError("audit events are append-only")
+
+
 class AuditEvent(models.Model):
     """Append-only, hash-chained record of what was done, by whom and when.
 
@@ -85,8 +93,9 @@ class AuditEvent(models.Model):
 
     seq = models.BigAutoField(primary_key=True)
     created_at = models.DateTimeField(_("время"), db_index=True)
+    # PROTECT: people are anonymised, never deleted, while the record of what they did must stay intact.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     actor_label = models.CharField(_("кто"), max_length=255, blank=True)
     action = models.CharField(_("действие"), max_length=100, db_index=True)
@@ -96,6 +105,8 @@ class AuditEvent(models.Model):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
+    objects = AppendOnlyQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("запись журнала")
         verbose_name_plural = _("журнал действий")
@@ -104,3 +115,11 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("audit events are append-only")

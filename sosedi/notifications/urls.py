@@ -1,7 +1,10 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "notifications"
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="base.html"), name="list"),
+    path("", views.notification_list, name="list"),
+    path("<int:pk>/", views.notification_open, name="open"),
+    path("read-all/", views.notification_read_all, name="read_all"),
 ]

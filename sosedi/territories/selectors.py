@@ -1,0 +1,202 @@
+"""Reads of the registry: lists, a ТОС with everything its page shows, map features and locate."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from shapely.geometry import Point, shape
+
+from sosedi.accounts.models import Role, RoleAssignment
+
+from .models import Direction, Membership, MembershipStatus, Municipality, Tos, TosStatus
+
+# More features than this in one map request are not readable anyway; the client zooms in for the rest.
+MAP_FEATURE_LIMIT = 2000
+# Below this zoom (or over a box wider than this many degrees) ТОС are drawn as points, not polygons.
+POLYGON_MIN_ZOOM = 11
+POLYGON_MAX_SPAN = 1.5
+
+
+class BadQuery(ValueError):
+    """A malformed query parameter; `field` names it for the API's error body."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def municipality_list() -> QuerySet[Municipality]:
+    return Municipality.objects.select_related("region").order_by("name")
+
+
+def municipalities_with_counts() -> QuerySet[Municipality]:
+    return municipality_list().annotate(tos_count=Count("tos_set", filter=~Q(tos_set__status=TosStatus.LIQUIDATED)))
+
+
+def direction_list() -> QuerySet[Direction]:
+    return Direction.objects.order_by("position")
+
+
+def tos_list(*, municipality=None, status=None, direction=None, q=None) -> QuerySet[Tos]:
+    """The registry, filtered. `municipality` is an object or id, `direction` an object or code."""
+    qs = Tos.objects.select_related("municipality").prefetch_related(
+        Prefetch("directions", queryset=Direction.objects.order_by("position"))
+    )
+    if municipality:
+        qs = qs.filter(municipality=municipality)
+    if status:
+        qs = qs.filter(status=status)
+    if direction:
+        qs = qs.filter(directions__code=direction) if isinstance(direction, str) else qs.filter(directions=direction)
+    if q:
+        for word in q.lower().split():
+            qs = qs.filter(search_text__contains=word)
+    return qs.order_by("name", "id")
+
+
+@dataclass(frozen=True)
+class CouncilSeat:
+    role: str
+    role_display: str
+    name: str
+    user_id: int
+
+
+def tos_detail(pk) -> Tos:
+    """One ТОС with its municipality, directions, boundary decisions and the counts its page shows."""
+    return (
+        Tos.objects.select_related("municipality", "municipality__region")
+        .prefetch_related(
+            Prefetch("directions", queryset=Direction.objects.order_by("position")),
+            "boundary_decisions",
+        )
+        .annotate(
+            member_count=Count("memberships", filter=Q(memberships__status=MembershipStatus.ACTIVE), distinct=True)
+        )
+        .get(pk=pk)
+    )
+
+
+_COUNCIL_ORDER = {Role.CHAIR: 0, Role.SECRETARY: 1, Role.COUNCIL_MEMBER: 2}
+
+
+def tos_council(tos) -> list[CouncilSeat]:
+    """The elected body of the ТОС as the public may see it (names only with consent to publication)."""
+    from sosedi.accounts.models import ConsentKind
+
+    assignments = (
+        RoleAssignment.objects.filter(tos=tos, revoked_at__isnull=True, role__in=list(_COUNCIL_ORDER))
+        .select_related("user")
+        .annotate(
+            published=Count(
+                "user__consents",
+                filter=Q(user__consents__kind=ConsentKind.PUBLICATION, user__consents__withdrawn_at__isnull=True),
+            )
+        )
+    )
+    seats = []
+    for a in assignments:
+        user = a.user
+        visible = a.published and not user.anonymised_at and user.full_name
+        seats.append(
+            CouncilSeat(
+                role=a.role,
+                role_display=Role(a.role).label,
+                name=user.full_name if visible else "Житель (имя скрыто)",
+                user_id=user.pk,
+            )
+        )
+    return sorted(seats, key=lambda s: (_COUNCIL_ORDER[s.role], s.name))
+
+
+def parse_bbox(value: str) -> tuple[float, float, float, float]:
+    parts = (value or "").split(",")
+    if len(parts) != 4:
+        raise BadQuery("bbox", "bbox задаётся четырьмя числами через запятую: minLon,minLat,maxLon,maxLat.")
+    try:
+        min_lon, min_lat, max_lon, max_lat = (float(p) for p in parts)
+    except ValueError as exc:
+        raise BadQuery("bbox", "bbox должен состоять из чисел: minLon,minLat,maxLon,maxLat.") from exc
+    return validate_bbox((min_lon, min_lat, max_lon, max_lat))
+
+
+def validate_bbox(bbox) -> tuple[float, float, float, float]:
+    min_lon, min_lat, max_lon, max_lat = bbox
+    if not all(-180 <= v <= 180 for v in (min_lon, max_lon)) or not all(-90 <= v <= 90 for v in (min_lat, max_lat)):
+        raise BadQuery("bbox", "Координаты bbox вне допустимого диапазона (долгота ±180, широта ±90).")
+    if min_lon >= max_lon or min_lat >= max_lat:
+        raise BadQuery("bbox", "В bbox минимальные значения должны быть меньше максимальных.")
+    return min_lon, min_lat, max_lon, max_lat
+
+
+def tos_features_in_bbox(bbox, *, zoom: int | None = None) -> dict:
+    """A GeoJSON FeatureCollection of the ТОС in view: simplified polygons when zoomed in, points otherwise.
+
+    Reads only the columns it needs, straight from the stored simplified geometry, so the cost is one
+    indexed query and JSON assembly, whatever the size of the registry.
+    """
+    min_lon, min_lat, max_lon, max_lat = validate_bbox(bbox)
+    as_points = (zoom is not None and zoom < POLYGON_MIN_ZOOM) or (
+        max_lon - min_lon > POLYGON_MAX_SPAN or max_lat - min_lat > POLYGON_MAX_SPAN
+    )
+    columns = ["id", "name", "status", "municipality__name", "centroid_lon", "centroid_lat"]
+    if not as_points:
+        columns.append("boundary_simplified")
+    rows = list(
+        Tos.objects.active()
+        .filter(centroid_lon__isnull=False)
+        .in_bbox(min_lon, min_lat, max_lon, max_lat)
+        .order_by("-residents_16plus", "id")
+        .values(*columns)[: MAP_FEATURE_LIMIT + 1]
+    )
+    truncated = len(rows) > MAP_FEATURE_LIMIT
+    status_labels = dict(TosStatus.choices)
+    features = []
+    for row in rows[:MAP_FEATURE_LIMIT]:
+        geometry = (
+            {"type": "Point", "coordinates": [row["centroid_lon"], row["centroid_lat"]]}
+            if as_points
+            else row["boundary_simplified"]
+        )
+        features.append(
+            {
+                "type": "Feature",
+                "id": row["id"],
+                "geometry": geometry,
+                "properties": {
+                    "id": row["id"],
+                    "name": row["name"],
+                    "status": row["status"],
+                    "status_display": str(status_labels[row["status"]]),
+                    "municipality": row["municipality__name"],
+                    "url": f"/tos/{row['id']}/",
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features, "truncated": truncated, "as_points": as_points}
+
+
+def tos_locate(*, lat: float, lon: float) -> list[Tos]:
+    """The ТОС whose boundary contains the point (a border point counts as inside)."""
+    if not (-90 <= lat <= 90):
+        raise BadQuery("lat", "Широта должна быть от −90 до 90.")
+    if not (-180 <= lon <= 180):
+        raise BadQuery("lon", "Долгота должна быть от −180 до 180.")
+    point = Point(lon, lat)
+    candidates = (
+        Tos.objects.active()
+        .filter(boundary__isnull=False)
+        .in_bbox(lon, lat, lon, lat)
+        .select_related("municipality")
+        .order_by("name", "id")
+    )
+    return [tos for tos in candidates if shape(tos.boundary).intersects(point)]
+
+
+def membership_counts_by_tos(tos_ids) -> dict[int, int]:
+    rows = (
+        Membership.objects.filter(tos_id__in=tos_ids, status=MembershipStatus.ACTIVE)
+        .values("tos_id")
+        .annotate(n=Count("id"))
+    )
+    return {r["tos_id"]: r["n"] for r in rows}
