@@ -24,6 +24,7 @@ class TosFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Tos
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"ТОС «Тестовый-{n}»")
     municipality = factory.LazyFunction(municipality)
