@@ -1,12 +1,16 @@
 from django.urls import path
-from django.views.generic import TemplateView
 
 from . import views
 
 app_name = "territories"
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="base.html"), name="registry"),
-    path("map/", TemplateView.as_view(template_name="base.html"), name="map"),
-    path("find/", TemplateView.as_view(template_name="base.html"), name="find"),
+    path("", views.registry, name="registry"),
+    path("map/", views.region_map, name="map"),
+    path("find/", views.find, name="find"),
+    path("new/", views.tos_create_view, name="tos_create"),
     path("<int:pk>/", views.tos_detail, name="tos_detail"),
+    path("<int:pk>/edit/", views.tos_edit_view, name="tos_edit"),
+    path("import/", views.import_start, name="import_start"),
+    path("import/<int:pk>/", views.import_detail, name="import_detail"),
+    path("import/template.<str:fmt>", views.import_template, name="import_template"),
 ]
