@@ -8,30 +8,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sosedi.core.audit import audit_record
+from sosedi.core.rulesets import rule
+from sosedi.notifications.services import notify
+
 from . import consent_texts
 from .models import ApiToken, Consent, ConsentKind, Role, RoleAssignment, Scope, User
 from .predicates import is_administrator, is_municipal_official_for
-
-
-# TEMPORARY: core-services modules are being written in parallel; importing them lazily keeps the URLconf
-# importable meanwhile. Replace with plain imports once they exist.
-def audit_record(**kwargs):
-    from sosedi.core.audit import audit_record as _record
-
-    return _record(**kwargs)
-
-
-def rule(key, **kwargs):
-    from sosedi.core.rulesets import rule as _rule
-
-    return _rule(key, **kwargs)
-
-
-def notify(**kwargs):
-    from sosedi.notifications.services import notify as _notify
-
-    return _notify(**kwargs)
-
 
 ANONYMISED = "[обезличено]"
 

@@ -14,12 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sosedi.core.rulesets import rule
 from sosedi.territories.memberships import user_memberships
 
 from . import consent_texts, selectors, services
 from .forms import EmailAuthenticationForm, PasswordConfirmForm, ProfileForm, SignupForm
 from .models import Consent, ConsentKind, User
-from .services import rule
 
 
 def signup(request):

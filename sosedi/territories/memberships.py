@@ -14,29 +14,11 @@ from django.utils.translation import gettext as _
 
 from sosedi.accounts.ages import is_at_least
 from sosedi.accounts.models import Role, RoleAssignment
+from sosedi.core.audit import audit_record
+from sosedi.core.rulesets import rule
+from sosedi.notifications.services import notify
 
 from .models import Membership, MembershipStatus, Tos, TosStatus
-
-
-# TEMPORARY: core-services modules are being written in parallel; importing them lazily keeps the URLconf
-# importable meanwhile. Replace with plain imports once they exist.
-def audit_record(**kwargs):
-    from sosedi.core.audit import audit_record as _record
-
-    return _record(**kwargs)
-
-
-def rule(key, **kwargs):
-    from sosedi.core.rulesets import rule as _rule
-
-    return _rule(key, **kwargs)
-
-
-def notify(**kwargs):
-    from sosedi.notifications.services import notify as _notify
-
-    return _notify(**kwargs)
-
 
 CURRENT = (MembershipStatus.REQUESTED, MembershipStatus.ACTIVE)
 
