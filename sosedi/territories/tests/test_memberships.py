@@ -329,3 +329,11 @@ def test_block_and_pending_page_queries_do_not_grow_with_requests(client, tos, c
     for _ in range(15):
         member(tos, status="requested")
     assert count_queries() == few
+
+
+def test_tos_page_carries_the_membership_block(client, tos, chair):
+    assert "Войдите, чтобы вступить" in client.get(tos.get_absolute_url()).content.decode()
+    client.force_login(chair)
+    html = client.get(tos.get_absolute_url()).content.decode()
+    assert "Вы участник этого ТОС" in html
+    assert reverse("membership:pending", args=[tos.pk]) in html
