@@ -13,10 +13,20 @@ def membership_state(tos, user) -> dict:
 
     if user is None or not user.is_authenticated:
         return {"anonymous": True}
+    from sosedi.territories.models import MembershipStatus
+
     can_decide = user.has_perm("territories.decide_membership", tos)
+    current = membership_current(user, tos)
+    last_rejected = None
+    if current is None:
+        # Tell the person why their last request failed before they ask again.
+        last_rejected = (
+            tos.memberships.filter(user=user, status=MembershipStatus.REJECTED).order_by("-decided_at", "-id").first()
+        )
     return {
         "anonymous": False,
-        "current": membership_current(user, tos),
+        "current": current,
+        "last_rejected": last_rejected,
         "can_request": user.has_perm("territories.request_membership", tos),
         "can_decide": can_decide,
         "pending_count": memberships_pending(tos).count() if can_decide else 0,

@@ -240,6 +240,14 @@ def test_block_for_each_kind_of_visitor(tos, chair):
     assert "Заявки на вступление" not in render_block(tos, outsider)
 
 
+def test_block_tells_why_the_last_request_was_refused(tos, chair):
+    person = ResidentFactory()
+    refused = membership_request(actor=person, tos=tos, address=ADDRESS)
+    membership_reject(actor=chair, membership=refused, note="Дом не входит в границы ТОС")
+    html = render_block(tos, person)
+    assert "Дом не входит в границы ТОС" in html and 'name="address"' in html
+
+
 def test_block_on_liquidated_tos_offers_no_join(tos):
     tos.status = TosStatus.LIQUIDATED
     tos.save()
