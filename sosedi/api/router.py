@@ -5,6 +5,24 @@ from ninja import NinjaAPI
 from sosedi.accounts.api import router as accounts_router
 from sosedi.territories.api import router as territories_router
 
-api = NinjaAPI(title="«Соседи» API", version="1", urls_namespace="api")
+from . import errors
+
+DESCRIPTION = """
+JSON API платформы «Соседи». Чтение открыто; запись — с токеном: создайте его на странице
+[/api/tokens/](/api/tokens/) и передавайте в заголовке `Authorization: Bearer <токен>`.
+
+Ошибки 4xx возвращаются одинаково: `{"detail": "…", "errors": [{"field": "…", "message": "…"}]}` —
+в `field` названо поле, в котором ошибка. Списки постраничные: параметры `page` и `page_size`.
+Подробнее — docs/api.md в репозитории.
+"""
+
+api = NinjaAPI(
+    title="«Соседи» API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api",
+    docs_url="/docs",
+)
+errors.install(api)
 api.add_router("/", territories_router)
 api.add_router("/", accounts_router)

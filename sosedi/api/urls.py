@@ -1,2 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "api_pages"
-urlpatterns: list = []
+urlpatterns = [
+    path("tokens/", views.tokens, name="tokens"),
+    path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+]
