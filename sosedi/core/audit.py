@@ -59,7 +59,9 @@ def audit_record(*, actor, action: str, obj=None, payload: dict | None = None) -
     # Round-trip through JSON so the hash is computed over exactly what the JSON column will return.
     clean_payload = json.loads(json.dumps(payload or {}, ensure_ascii=False, default=str))
     actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
-    label = (actor.email if actor_id else "система")[:255]
+    # A number, not the e-mail: the journal cannot be changed, and a person deleted on request
+    # (152-ФЗ ст. 21) must not stay identifiable in it.
+    label = f"пользователь #{actor_id}" if actor_id else "система"
     with transaction.atomic():
         if connection.vendor == "postgresql":
             # Serialise appenders: the advisory lock also covers the empty-table case, where no row exists to lock.

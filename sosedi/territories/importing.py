@@ -170,11 +170,13 @@ def read_rows(name: str, content: bytes) -> tuple[list[str], list[tuple[int, lis
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise ValidationError(_("CSV-файл должен быть в кодировке UTF-8.")) from exc
+        # The header row has no quoted values, so the most frequent separator in it is the delimiter.
+        header_line = text.split("\n", 1)[0]
+        delimiter = max(";,\t", key=header_line.count)
         try:
-            dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=";,\t")
-        except csv.Error:
-            dialect = csv.excel
-        rows = [list(r) for r in csv.reader(io.StringIO(text), dialect)]
+            rows = [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
+        except csv.Error as exc:
+            raise ValidationError(_("CSV-файл повреждён: %(error)s") % {"error": exc}) from exc
     else:
         raise ValidationError(_("Загрузите файл CSV или XLSX."))
     numbered = [(i + 1, r) for i, r in enumerate(rows) if any(c not in (None, "") for c in r)]
