@@ -7,6 +7,8 @@
 
   function baseMap(el, options) {
     var map = L.map(el, Object.assign({ zoomControl: true, attributionControl: true }, options || {}));
+    // Plain text prefix: the map needs no outside link in its corner.
+    map.attributionControl.setPrefix("Leaflet");
     var tiles = el.getAttribute("data-tiles");
     if (tiles) {
       L.tileLayer(tiles, { maxZoom: 19, attribution: el.getAttribute("data-attribution") || "" }).addTo(map);
