@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Benchmarks at country scale on PostgreSQL behind the production server (gunicorn), measured with wrk.
+# Bounded: each scenario runs DURATION seconds with CONNECTIONS clients against 127.0.0.1 only.
+#   make bench                      # 35,000 ТОС, 1,000,000 members, 16 clients, 20 s per scenario
+#   N_TOS=5000 N_MEMBERS=100000 DURATION=5 bash bench/run.sh   # a quick look
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N_TOS="${N_TOS:-35000}"
+N_MEMBERS="${N_MEMBERS:-1000000}"
+CONNECTIONS="${CONNECTIONS:-16}"
+DURATION="${DURATION:-20}"
+PORT="${BENCH_PORT:-8790}"
+WORKERS="${WORKERS:-4}"
+DB="${BENCH_DB:-sosedi_bench}"
+export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB"
+export DJANGO_SETTINGS_MODULE=config.settings DEBUG=false
+mkdir -p bench/results
+STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
+OUT="bench/results/$STAMP.md"
+
+command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+pg_isready -h 127.0.0.1 -q || pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start
+
+if [ "${REUSE_DB:-0}" != "1" ]; then
+  echo "==> database $DB: $N_TOS ТОС, $N_MEMBERS members"
+  psql -h 127.0.0.1 -U postgres -q -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
+  .venv/bin/python manage.py migrate --noinput -v 0
+  .venv/bin/python bench/generate.py "$N_TOS" "$N_MEMBERS"
+fi
+.venv/bin/python manage.py collectstatic --noinput -v 0
+
+.venv/bin/python - <<'PY'
+import json, os
+d = json.load(open("bench/results/dataset.json"))
+import psycopg
+with psycopg.connect(os.environ["DATABASE_URL"]) as c:
+    muns = [r[0] for r in c.execute("SELECT DISTINCT municipality_id FROM territories_tos")]
+towns = ",".join("{%.5f,%.5f}" % (t[0], t[1]) for t in d["towns"])
+open("bench/results/params.lua", "w").write(
+    "return {first_tos=%d, last_tos=%d, towns={%s}, municipalities={%s}}\n"
+    % (d["first_tos"], d["last_tos"], towns, ",".join(map(str, muns))))
+PY
+export BENCH_PARAMS="$PWD/bench/results/params.lua"
+
+echo "==> gunicorn: $WORKERS workers × 4 threads on 127.0.0.1:$PORT"
+.venv/bin/gunicorn config.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS" --threads 4 \
+  --worker-class gthread --log-level warning &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.5; done
+
+{
+  echo "# Benchmark $STAMP"
+  echo
+  echo "ТОС: $N_TOS, участников: $N_MEMBERS; $CONNECTIONS клиентов, $DURATION с на сценарий; gunicorn $WORKERS × 4 потока;"
+  echo "PostgreSQL $(psql -h 127.0.0.1 -U postgres -tAc 'SHOW server_version'); $(nproc) ядра, $(free -g | awk '/Mem/{print $2}') ГБ."
+  echo
+  echo "| сценарий | запросов/с | p50, мс | p95, мс | p99, мс | ошибок |"
+  echo "|---|---|---|---|---|---|"
+} > "$OUT"
+
+for scenario in trivial registry registry_filtered tos_page map locate api_list; do
+  # Warm up the workers and the database cache, then measure.
+  SCENARIO=$scenario wrk -t2 -c"$CONNECTIONS" -d2s -s bench/scenario.lua "http://127.0.0.1:$PORT" >/dev/null
+  line=$(SCENARIO=$scenario wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 5s -s bench/scenario.lua \
+    "http://127.0.0.1:$PORT" | grep '^{"scenario"' | tail -1)
+  echo "$line"
+  echo "$line" | .venv/bin/python -c "import json,sys; r=json.loads(sys.stdin.readline()); \
+print(f\"| {r['scenario']} | {r['rps']:.0f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']} |\")" >> "$OUT"
+done
+echo
+cat "$OUT"
