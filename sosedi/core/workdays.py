@@ -1,12 +1,13 @@
 """Russian production calendar for deadlines in working days (e.g. publication within 3 working days,
 ч. 5 ст. 26.1 131-ФЗ).
 
-A day is a working day unless it is a Saturday, Sunday, public holiday or a day off moved by a government
-decree, except that a weekend day the decree turns into a working day is one. The `holidays` package knows
-the holidays and the moved days off; a moved day off names the date it came from ("substituted from
-11/01/2025"), and when that date is an ordinary weekend day it became a working day. The official calendar
-can always be corrected as data: a `CalendarDay` row wins over everything else
-(docs/decisions/0002-working-day-calendar.md).
+Which day is working, in order of precedence (docs/decisions/0002-working-day-calendar.md):
+1. a `CalendarDay` row — the official exceptions kept as data, seeded from the government decrees on moving
+   days off for 2025–2027 and editable in the admin;
+2. a weekend day that the `holidays` package records as the source of a moved day off ("substituted from
+   11/01/2025") is working — this keeps years without seeded rows right as long as the package knows the decree;
+3. otherwise a day is working unless it is a Saturday, a Sunday or a day off in `holidays.Russia` (public
+   holidays, days off moved by art. 112 of the Labour Code, days off moved by decree).
 """
 
 import re
@@ -19,8 +20,9 @@ _SUBSTITUTED = re.compile(r"substituted from (\d{2})/(\d{2})/(\d{4})")
 
 
 @lru_cache(maxsize=32)
-def _year(year: int) -> tuple[frozenset[date], frozenset[date]]:
+def _package_year(year: int) -> tuple[frozenset[date], frozenset[date]]:
     """(days off on weekdays or holidays, weekend days made working) for one year, from the holidays package."""
+    # Neighbouring years too: a day off in one year may be moved from a weekend of the year before.
     calendar = holidays.Russia(years=[year - 1, year, year + 1], language="en_US")
     days_off = frozenset(d for d in calendar if d.year == year)
     working_weekends = set()
@@ -32,46 +34,58 @@ def _year(year: int) -> tuple[frozenset[date], frozenset[date]]:
     return days_off, frozenset(working_weekends)
 
 
-def _overrides(start: date, end: date) -> dict[date, bool]:
-    from .models import CalendarDay
+class _Calendar:
+    """Reads the `CalendarDay` exceptions one year at a time, so a long count costs one query per year."""
 
-    return dict(CalendarDay.objects.filter(date__range=(start, end)).values_list("date", "is_working"))
+    def __init__(self):
+        self._years: dict[int, dict[date, bool]] = {}
 
+    def _exceptions(self, year: int) -> dict[date, bool]:
+        if year not in self._years:
+            from .models import CalendarDay
 
-def _is_working(d: date, overrides: dict[date, bool]) -> bool:
-    if d in overrides:
-        return overrides[d]
-    days_off, working_weekends = _year(d.year)
-    if d in working_weekends:
-        return True
-    return d.weekday() < 5 and d not in days_off
+            rows = CalendarDay.objects.filter(date__year=year).values_list("date", "is_working")
+            self._years[year] = dict(rows)
+        return self._years[year]
+
+    def is_working(self, d: date) -> bool:
+        exceptions = self._exceptions(d.year)
+        if d in exceptions:
+            return exceptions[d]
+        days_off, working_weekends = _package_year(d.year)
+        if d in working_weekends:
+            return True
+        return d.weekday() < 5 and d not in days_off
 
 
 def is_working_day(d: date) -> bool:
-    return _is_working(d, _overrides(d, d))
+    return _Calendar().is_working(d)
 
 
 def add_working_days(start: date, n: int) -> date:
-    """The date by which something must happen "within n working days from `start`".
+    """The last day of a term of "n working days from `start`" (the day of submission, publication…).
 
-    Counting starts the day after `start` (ст. 191 ГК РФ: a term starts the day after the event), and the
-    n-th working day is the last day of the term.
+    Counting starts the day after `start` (ст. 191 ГК РФ: a term in days begins the day after the event that
+    starts it), and the n-th working day after it is the last day of the term. n = 0 returns `start`.
     """
     if n < 0:
         raise ValueError("n must not be negative")
-    overrides = _overrides(start, start + timedelta(days=n * 3 + 30))
+    calendar = _Calendar()
     current = start
     counted = 0
     while counted < n:
         current += timedelta(days=1)
-        if _is_working(current, overrides):
+        if calendar.is_working(current):
             counted += 1
     return current
 
 
 def working_days_between(start: date, end: date) -> int:
-    """Working days in (start, end]: how many working days have passed since `start` by `end`."""
+    """Working days in (start, end]: how many working days of a term running from `start` have passed by `end`.
+
+    The inverse of `add_working_days`: working_days_between(s, add_working_days(s, n)) == n.
+    """
     if end <= start:
         return 0
-    overrides = _overrides(start, end)
-    return sum(1 for i in range(1, (end - start).days + 1) if _is_working(start + timedelta(days=i), overrides))
+    calendar = _Calendar()
+    return sum(1 for i in range(1, (end - start).days + 1) if calendar.is_working(start + timedelta(days=i)))

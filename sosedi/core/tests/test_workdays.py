@@ -53,3 +53,73 @@ def test_deadline_is_a_working_day_and_grows_with_n(start, n):
     assert working_days_between(start, end) == n
     assert add_working_days(start, n + 1) > end
     assert end - start >= timedelta(days=n)
+
+
+def test_submission_before_new_year_runs_past_the_holidays():
+    # Friday 26.12.2025: 29 and 30 December count, 31 December (moved from 5 January) and 1–11 January do not.
+    assert add_working_days(date(2025, 12, 26), 2) == date(2025, 12, 30)
+    assert add_working_days(date(2025, 12, 26), 3) == date(2026, 1, 12)
+    assert working_days_between(date(2025, 12, 30), date(2026, 1, 11)) == 0
+
+
+def test_the_working_saturday_of_1_november_2025_counts_in_a_term():
+    assert add_working_days(date(2025, 10, 31), 1) == date(2025, 11, 1)
+    # Then 2 (Sunday), 3 (moved day off) and 4 November (Unity Day) are skipped.
+    assert add_working_days(date(2025, 10, 31), 2) == date(2025, 11, 5)
+
+
+def test_saturday_27_december_2025_was_an_ordinary_day_off():
+    assert not is_working_day(date(2025, 12, 27))
+
+
+def test_may_2025_days_off_moved_by_decree():
+    # 1–4 and 8–11 May 2025 were days off: 2 May moved from 4 January, 8 May from 23 February.
+    assert [is_working_day(date(2025, 5, d)) for d in range(1, 13)] == [
+        False, False, False, False, True, True, True, False, False, False, False, True,
+    ]  # fmt: skip
+
+
+def test_decrees_are_seeded_as_data_with_their_basis():
+    saturday = CalendarDay.objects.get(date=date(2025, 11, 1))
+    assert saturday.is_working and "№ 1335" in saturday.note
+    assert not CalendarDay.objects.get(date=date(2026, 1, 9)).is_working
+    assert "№ 1466" in CalendarDay.objects.get(date=date(2026, 12, 31)).note
+    assert CalendarDay.objects.get(date=date(2027, 2, 20)).is_working
+
+
+def test_seeded_2025_2026_rows_agree_with_the_holidays_package():
+    import holidays
+
+    package = holidays.Russia(years=[2025, 2026])
+    for row in CalendarDay.objects.filter(date__year__in=[2025, 2026]):
+        if row.is_working:
+            assert row.date.weekday() >= 5 and row.date not in package
+        else:
+            assert row.date.weekday() < 5 and row.date in package
+
+
+def test_an_admin_correction_of_a_seeded_row_takes_effect():
+    CalendarDay.objects.filter(date=date(2027, 2, 20)).update(is_working=False)
+    assert not is_working_day(date(2027, 2, 20))
+
+
+def test_negative_terms_are_refused():
+    with pytest.raises(ValueError):
+        add_working_days(date(2026, 1, 1), -1)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.dates(min_value=date(2025, 1, 1), max_value=date(2027, 6, 1)),
+    st.integers(min_value=0, max_value=30),
+    st.integers(min_value=0, max_value=30),
+)
+def test_terms_compose(start, a, b):
+    # Counting a days and then b more days ends where counting a + b days does.
+    assert add_working_days(add_working_days(start, a), b) == add_working_days(start, a + b)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.dates(min_value=date(2025, 1, 1), max_value=date(2027, 12, 1)), st.integers(min_value=0, max_value=20))
+def test_later_start_never_gives_an_earlier_deadline(start, n):
+    assert add_working_days(start + timedelta(days=1), n) >= add_working_days(start, n)
