@@ -123,3 +123,18 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("audit events are append-only")
+
+
+class ContentVersion(models.Model):
+    """A counter bumped whenever public content changes; cached anonymous pages are keyed by it, so every
+    app server sees a change at once, whatever cache it has (sosedi.core.pagecache)."""
+
+    key = models.CharField(max_length=50, unique=True)
+    version = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("версия содержимого")
+        verbose_name_plural = _("версии содержимого")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.version}"

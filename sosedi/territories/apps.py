@@ -5,3 +5,6 @@ class TerritoriesConfig(AppConfig):
     name = "sosedi.territories"
     label = "territories"
     verbose_name = "Реестр ТОС"
+
+    def ready(self):
+        from . import signals  # noqa: F401

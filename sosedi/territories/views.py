@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from sosedi.accounts.models import Role
+from sosedi.core.pagecache import cache_public_page
 
 from . import selectors
 from .forms import FindForm, ImportForm, RegistryFilterForm, TosForm, apply_service_errors
@@ -18,6 +19,7 @@ from .services import CONTACT_FIELDS, OverlapError, tos_create, tos_update
 PER_PAGE = 25
 
 
+@cache_public_page
 def registry(request):
     form = RegistryFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -41,6 +43,7 @@ def registry(request):
     return render(request, template, context)
 
 
+@cache_public_page
 def tos_detail(request, pk):
     try:
         tos = selectors.tos_detail(pk)
@@ -56,6 +59,7 @@ def tos_detail(request, pk):
     return render(request, "territories/tos_detail.html", context)
 
 
+@cache_public_page
 def region_map(request):
     centres = [
         {"id": m.pk, "name": m.name, "centre": m.centre, "lat": m.lat, "lon": m.lon, "tos_count": m.tos_count}
@@ -65,6 +69,7 @@ def region_map(request):
     return render(request, "territories/map.html", {"centres": centres})
 
 
+@cache_public_page
 def find(request):
     form = FindForm(request.GET or None)
     results = None

@@ -1,0 +1,61 @@
+"""Whole-page cache for anonymous visitors of public pages (registry, ТОС page, map, find).
+
+Such pages are the same for every visitor without a session, so their HTML is cached under a key that
+includes a content version stored in the database. Any change to what they show bumps the version in the
+same transaction (signals in sosedi/territories/signals.py), so no server ever serves a stale page, whether
+the cache is Redis shared by all servers or a per-process memory cache. Signed-in visitors, and anyone with
+a session or pending messages, always get a freshly rendered page. docs/decisions/0003-public-page-cache.md
+"""
+
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import F
+from django.http import HttpResponse
+
+from .models import ContentVersion
+
+PUBLIC = "public"
+TIMEOUT = 600
+
+
+def content_version(key: str = PUBLIC) -> int:
+    row = ContentVersion.objects.filter(key=key).values_list("version", flat=True).first()
+    return row or 0
+
+
+def bump_content_version(key: str = PUBLIC) -> None:
+    updated = ContentVersion.objects.filter(key=key).update(version=F("version") + 1)
+    if not updated:
+        ContentVersion.objects.get_or_create(key=key, defaults={"version": 1})
+
+
+def _cacheable(request) -> bool:
+    return (
+        request.method == "GET"
+        and not request.user.is_authenticated
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+    )
+
+
+def cache_public_page(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not _cacheable(request):
+            return view(request, *args, **kwargs)
+        htmx = "1" if request.headers.get("HX-Request") else "0"
+        key = f"page:{content_version()}:{htmx}:{request.get_full_path()}"
+        hit = cache.get(key)
+        if hit is not None:
+            content, content_type = hit
+            response = HttpResponse(content, content_type=content_type)
+            response["X-Page-Cache"] = "hit"
+            return response
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            cache.set(key, (response.content, response["Content-Type"]), TIMEOUT)
+        return response
+
+    return wrapper

@@ -1,0 +1,48 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from sosedi.accounts.tests.factories import UserFactory
+from sosedi.territories.tests.factories import TosFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_page_is_cached_until_content_changes(client):
+    tos = TosFactory(name="ТОС «Первый»")
+    first = client.get("/tos/")
+    assert "X-Page-Cache" not in first
+    with CaptureQueriesContext(connection) as ctx:
+        second = client.get("/tos/")
+    assert second["X-Page-Cache"] == "hit" and len(ctx.captured_queries) == 1  # only the version
+    assert second.content == first.content
+    tos.name = "ТОС «Переименованный»"
+    tos.save()
+    third = client.get("/tos/")
+    assert "X-Page-Cache" not in third and "Переименованный" in third.content.decode()
+
+
+def test_htmx_and_full_page_cached_apart(client):
+    TosFactory()
+    full = client.get("/tos/").content
+    partial = client.get("/tos/", HTTP_HX_REQUEST="true").content
+    assert full != partial
+    assert client.get("/tos/", HTTP_HX_REQUEST="true").content == partial
+
+
+def test_signed_in_visitors_are_never_served_from_cache(client):
+    tos = TosFactory()
+    client.get(f"/tos/{tos.pk}/")
+    client.force_login(UserFactory())
+    response = client.get(f"/tos/{tos.pk}/")
+    assert "X-Page-Cache" not in response
+    assert "Войдите, чтобы вступить" not in response.content.decode()
+
+
+def test_a_login_does_not_flush_the_cache(client):
+    tos = TosFactory()
+    user = UserFactory()
+    client.get(f"/tos/{tos.pk}/")
+    user.last_login = None
+    user.save(update_fields=["last_login"])
+    assert client.get(f"/tos/{tos.pk}/")["X-Page-Cache"] == "hit"
