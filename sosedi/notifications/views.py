@@ -10,8 +10,10 @@ from .services import notification_mark_read, notifications_mark_all_read
 
 @login_required
 def notification_list(request):
-    page = Paginator(Notification.objects.filter(user=request.user), 30).get_page(request.GET.get("page"))
-    return render(request, "notifications/list.html", {"page": page})
+    notifications = Notification.objects.filter(user=request.user)
+    page = Paginator(notifications, 30).get_page(request.GET.get("page"))
+    unread = notifications.filter(read_at__isnull=True).count()
+    return render(request, "notifications/list.html", {"page": page, "unread": unread})
 
 
 @login_required
@@ -19,8 +21,9 @@ def notification_open(request, pk):
     notification = get_object_or_404(Notification, pk=pk, user=request.user)
     notification_mark_read(actor=request.user, notification=notification)
     # Only local links: a notification must never send a person off-site.
-    if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts=None):
-        return redirect(notification.url)
+    url = notification.url
+    if url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=None):
+        return redirect(url)
     return redirect("notifications:list")
 
 

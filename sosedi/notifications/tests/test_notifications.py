@@ -118,3 +118,81 @@ def test_notification_pages(client):
     assert client.get(f"/notifications/{evil.pk}/")["Location"] == "/notifications/"
     client.post("/notifications/read-all/")
     assert not Notification.objects.filter(user=user, read_at__isnull=True).exists()
+
+
+def test_task_runs_eagerly_and_never_sends_twice():
+    from sosedi.notifications.tasks import send_notification_email
+
+    user = UserFactory(email="sekretar@example.ru")
+    n = Notification.objects.create(user=user, kind="t", title="Собрание назначено", url="https://evil.example/")
+    result = send_notification_email.delay(n.pk)
+    assert result.get() is True
+    assert send_notification_email.delay(n.pk).get() is False
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert "evil.example" not in message.body  # off-site links stay out of letters
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html" and "Собрание назначено" in html
+
+
+def test_person_without_email_gets_only_the_in_app_notice(django_capture_on_commit_callbacks):
+    user = UserFactory(email="")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        n = notify(user=user, kind="test", title="Только на сайте")
+    assert callbacks == [] and mail.outbox == []
+    assert Notification.objects.get(pk=n.pk).title == "Только на сайте"
+
+
+def test_line_breaks_in_a_title_do_not_break_the_letter(django_capture_on_commit_callbacks):
+    user = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(user=user, kind="test", title="Заявка\r\nBcc: all@example.ru")
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject == "«Соседи»: Заявка Bcc: all@example.ru"
+    assert mail.outbox[0].bcc == []
+
+
+def test_smtp_failure_under_a_worker_is_retried(settings):
+    from celery.exceptions import Retry
+
+    from sosedi.notifications.tasks import send_notification_email
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    n = Notification.objects.create(user=UserFactory(), kind="t", title="Письмо")
+    # As a worker would run it (not eager): the failure schedules a retry instead of being swallowed.
+    send_notification_email.push_request(
+        id="test-task", args=[n.pk], kwargs={}, is_eager=False, called_directly=False, retries=0
+    )
+    try:
+        with pytest.raises(Retry):
+            send_notification_email.run(n.pk)
+    finally:
+        send_notification_email.pop_request()
+    n.refresh_from_db()
+    assert n.emailed_at is None and n.email_error
+
+
+@pytest.mark.parametrize("url", ["//evil.example/", "javascript:alert(1)", "/\\evil.example/", "http://evil.example/"])
+def test_opening_never_redirects_off_site(client, url):
+    user = UserFactory()
+    n = Notification.objects.create(user=user, kind="t", title="Ссылка", url=url)
+    client.force_login(user)
+    assert client.get(f"/notifications/{n.pk}/")["Location"] == "/notifications/"
+
+
+def test_list_counts_unread_and_hides_the_button_when_all_read(client):
+    user = UserFactory()
+    Notification.objects.create(user=user, kind="t", title="Первое")
+    Notification.objects.create(user=user, kind="t", title="Второе")
+    client.force_login(user)
+    page = client.get("/notifications/").content.decode()
+    assert "Непрочитанных: <strong>2</strong>" in page and page.count('class="card unread"') == 2
+    assert "Отметить всё прочитанным" in page
+    assert client.post("/notifications/read-all/").status_code == 302
+    page = client.get("/notifications/").content.decode()
+    assert "Все уведомления прочитаны." in page and "Отметить всё прочитанным" not in page
+    assert client.get("/notifications/read-all/").status_code == 405
