@@ -52,9 +52,17 @@ def _object_ref(obj) -> tuple[str, str]:
 
 
 def audit_record(*, actor, action: str, obj=None, payload: dict | None = None) -> AuditEvent:
-    """Append one event. Runs in its own atomic block and takes a lock on the chain's tail, so concurrent
-    writers queue up and the chain stays linear (PostgreSQL: row lock on the last event; SQLite: the
-    database write lock every IMMEDIATE transaction takes)."""
+    """Append one event to the chain.
+
+    Writers must be serialised: two writers that read the same tail would both link to it, forking the chain,
+    and `audit_verify` would then report the second as broken although nothing was tampered with. So reading
+    the tail and inserting the new event happen under one lock, held until the transaction commits:
+    - PostgreSQL: a transaction-level advisory lock. It does the job of `select_for_update()` on the last row
+      but also works while the table is still empty, when there is no row to lock;
+    - SQLite: settings open every transaction with BEGIN IMMEDIATE (`transaction_mode`), which takes the
+      database's single write lock before the tail is read, so a second writer waits (busy timeout).
+    Called inside a service's atomic block, the lock lasts until that outer transaction ends.
+    """
     object_type, object_id = _object_ref(obj)
     # Round-trip through JSON so the hash is computed over exactly what the JSON column will return.
     clean_payload = json.loads(json.dumps(payload or {}, ensure_ascii=False, default=str))
