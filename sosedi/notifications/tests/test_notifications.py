@@ -49,6 +49,25 @@ def test_tasks_run_in_process_without_redis():
     assert app.conf.task_always_eager
 
 
+@pytest.mark.parametrize(("redis_url", "eager"), [(None, "True"), ("redis://127.0.0.1:6390/0", "False")])
+def test_production_settings_choose_eager_by_redis_url(redis_url, eager):
+    # The test settings force eager mode, so read the real settings module in a fresh interpreter.
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DJANGO_SETTINGS_MODULE")}
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    code = "import config.settings as s; print(s.CELERY_TASK_ALWAYS_EAGER)"
+    command = [sys.executable, "-c", code]
+    # A fixed command, no outside input.
+    out = subprocess.run(  # noqa: S603
+        command, env=env, cwd=django_settings.BASE_DIR, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == eager
+
+
 class _Inbox:
     def __init__(self):
         self.messages = []
