@@ -163,3 +163,9 @@ def test_admin_edit_applies_at_once_and_bad_json_is_refused(client):
     response = client.post(url, {**form, "rules": json.dumps(good, ensure_ascii=False)})
     assert response.status_code == 302
     assert rule("survey.notice_days", on=date(2024, 1, 1)).value == 14
+
+
+def test_survey_identification_and_the_registration_term_default():
+    assert rule("survey.id_method", on=date(2026, 1, 1)).value == "esia"
+    registration = rule("tos.registration_days", on=date(2026, 1, 1))
+    assert registration.value == 30 and registration.confidence == "M" and registration.needs_check
