@@ -14,6 +14,8 @@ WORKERS="${WORKERS:-4}"
 DB="${BENCH_DB:-sosedi_bench}"
 export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB"
 export DJANGO_SETTINGS_MODULE=config.settings DEBUG=false
+# Production shape: Redis as the shared cache of all workers (docs/deploy.md). Its own database number.
+export REDIS_URL="${BENCH_REDIS_URL:-redis://127.0.0.1:6379/15}"
 mkdir -p bench/results
 STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
 OUT="bench/results/$STAMP.md"
@@ -27,7 +29,9 @@ if [ "${REUSE_DB:-0}" != "1" ]; then
   .venv/bin/python manage.py migrate --noinput -v 0
   .venv/bin/python bench/generate.py "$N_TOS" "$N_MEMBERS"
 fi
+.venv/bin/python manage.py migrate --noinput -v 0
 .venv/bin/python manage.py collectstatic --noinput -v 0
+.venv/bin/python -c "import redis, os; redis.Redis.from_url(os.environ['REDIS_URL']).flushdb()"
 
 .venv/bin/python - <<'PY'
 import json, os

@@ -37,10 +37,34 @@ def direction_list() -> QuerySet[Direction]:
     return Direction.objects.order_by("position")
 
 
+# Lists never show geometry; the JSON columns are most of a row's size.
+GEOMETRY_COLUMNS = ("boundary", "boundary_simplified")
+
+
+def max_box_span() -> tuple[float, float]:
+    """The widest and tallest ТОС bounding box, cached per content version (any ТОС change bumps it)."""
+    from django.core.cache import cache
+    from django.db.models import F, Max
+
+    from sosedi.core.pagecache import content_version
+
+    key = f"tos:max-span:{content_version()}"
+    span = cache.get(key)
+    if span is None:
+        row = Tos.objects.aggregate(
+            lon=Max(F("bbox_max_lon") - F("bbox_min_lon")), lat=Max(F("bbox_max_lat") - F("bbox_min_lat"))
+        )
+        span = (row["lon"] or 0.0, row["lat"] or 0.0)
+        cache.set(key, span, 3600)
+    return span
+
+
 def tos_list(*, municipality=None, status=None, direction=None, q=None) -> QuerySet[Tos]:
     """The registry, filtered. `municipality` is an object or id, `direction` an object or code."""
-    qs = Tos.objects.select_related("municipality").prefetch_related(
-        Prefetch("directions", queryset=Direction.objects.order_by("position"))
+    qs = (
+        Tos.objects.defer(*GEOMETRY_COLUMNS)
+        .select_related("municipality")
+        .prefetch_related(Prefetch("directions", queryset=Direction.objects.order_by("position")))
     )
     if municipality:
         qs = qs.filter(municipality=municipality)
@@ -145,7 +169,7 @@ def tos_features_in_bbox(bbox, *, zoom: int | None = None) -> dict:
     rows = list(
         Tos.objects.active()
         .filter(centroid_lon__isnull=False)
-        .in_bbox(min_lon, min_lat, max_lon, max_lat)
+        .in_bbox(min_lon, min_lat, max_lon, max_lat, max_span=max_box_span())
         .order_by("-residents_16plus", "id")
         .values(*columns)[: MAP_FEATURE_LIMIT + 1]
     )
@@ -186,7 +210,7 @@ def tos_locate(*, lat: float, lon: float) -> list[Tos]:
     candidates = (
         Tos.objects.active()
         .filter(boundary__isnull=False)
-        .in_bbox(lon, lat, lon, lat)
+        .in_bbox(lon, lat, lon, lat, max_span=max_box_span())
         .select_related("municipality")
         .order_by("name", "id")
     )

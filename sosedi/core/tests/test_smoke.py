@@ -15,3 +15,14 @@ def test_reference_data_loaded_by_migration():
     assert Municipality.objects.filter(kind="municipal_district").count() == 37
     assert Municipality.objects.filter(kind="urban_okrug").count() == 4
     assert Direction.objects.count() == 8
+
+
+@pytest.mark.django_db
+def test_home_page_shows_registry_figures(client):
+    from sosedi.territories.tests.factories import TosFactory
+
+    TosFactory.create_batch(2)
+    TosFactory(status="liquidated")
+    body = client.get("/").content.decode()
+    assert "<strong>2</strong> ТОС в реестре" in body
+    assert 'href="/tos/find/"' in body
