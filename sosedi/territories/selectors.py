@@ -1,5 +1,6 @@
 """Reads of the registry: lists, a ТОС with everything its page shows, map features and locate."""
 
+import json
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -41,22 +42,43 @@ def direction_list() -> QuerySet[Direction]:
 GEOMETRY_COLUMNS = ("boundary", "boundary_simplified")
 
 
+_span_memo: dict[int, tuple[float, float]] = {}
+
+
 def max_box_span() -> tuple[float, float]:
-    """The widest and tallest ТОС bounding box, cached per content version (any ТОС change bumps it)."""
-    from django.core.cache import cache
+    """The widest and tallest ТОС bounding box. Remembered in this process per content version (one
+    primary-key read per call); any ТОС change bumps the version, so the value is never stale."""
     from django.db.models import F, Max
 
     from sosedi.core.pagecache import content_version
 
-    key = f"tos:max-span:{content_version()}"
-    span = cache.get(key)
+    version = content_version()
+    span = _span_memo.get(version)
     if span is None:
         row = Tos.objects.aggregate(
             lon=Max(F("bbox_max_lon") - F("bbox_min_lon")), lat=Max(F("bbox_max_lat") - F("bbox_min_lat"))
         )
         span = (row["lon"] or 0.0, row["lat"] or 0.0)
-        cache.set(key, span, 3600)
+        _span_memo.clear()
+        _span_memo[version] = span
     return span
+
+
+def page_of(qs: QuerySet, start: int, stop: int) -> list:
+    """Rows start..stop of an ordered queryset in two steps: the ids first (an index-only walk of the
+    ordering index, cheap even thousands of rows deep), then only those rows with their relations."""
+    ids = list(qs.values_list("id", flat=True)[start:stop])
+    by_id = {obj.pk: obj for obj in _with_relations(qs.model.objects.filter(pk__in=ids))}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def _with_relations(qs: QuerySet) -> QuerySet:
+    """What a list row shows: the municipality and directions, never the geometry."""
+    return (
+        qs.defer(*GEOMETRY_COLUMNS)
+        .select_related("municipality")
+        .prefetch_related(Prefetch("directions", queryset=Direction.objects.order_by("position")))
+    )
 
 
 def tos_list(*, municipality=None, status=None, direction=None, q=None) -> QuerySet[Tos]:
@@ -153,51 +175,53 @@ def validate_bbox(bbox) -> tuple[float, float, float, float]:
     return min_lon, min_lat, max_lon, max_lat
 
 
-def tos_features_in_bbox(bbox, *, zoom: int | None = None) -> dict:
-    """A GeoJSON FeatureCollection of the ТОС in view: simplified polygons when zoomed in, points otherwise.
+def tos_features_geojson(bbox, *, zoom: int | None = None) -> str:
+    """A GeoJSON FeatureCollection (as JSON text) of the ТОС in view: simplified polygons when zoomed in,
+    points otherwise.
 
-    Reads only the columns it needs, straight from the stored simplified geometry, so the cost is one
-    indexed query and JSON assembly, whatever the size of the registry.
+    The stored simplified geometry is read as text and spliced into the answer unparsed: a map request
+    costs one indexed query and string joining, whatever the size of the registry.
     """
+    from django.db.models import TextField
+    from django.db.models.functions import Cast
+
     min_lon, min_lat, max_lon, max_lat = validate_bbox(bbox)
     as_points = (zoom is not None and zoom < POLYGON_MIN_ZOOM) or (
         max_lon - min_lon > POLYGON_MAX_SPAN or max_lat - min_lat > POLYGON_MAX_SPAN
     )
-    columns = ["id", "name", "status", "municipality__name", "centroid_lon", "centroid_lat"]
-    if not as_points:
-        columns.append("boundary_simplified")
-    rows = list(
+    qs = (
         Tos.objects.active()
         .filter(centroid_lon__isnull=False)
         .in_bbox(min_lon, min_lat, max_lon, max_lat, max_span=max_box_span())
         .order_by("-residents_16plus", "id")
-        .values(*columns)[: MAP_FEATURE_LIMIT + 1]
     )
+    if not as_points:
+        qs = qs.annotate(geometry_text=Cast("boundary_simplified", TextField()))
+    columns = ["id", "name", "status", "municipality__name", "centroid_lon", "centroid_lat"]
+    rows = list(qs.values(*columns, *([] if as_points else ["geometry_text"]))[: MAP_FEATURE_LIMIT + 1])
     truncated = len(rows) > MAP_FEATURE_LIMIT
-    status_labels = dict(TosStatus.choices)
+    labels = {code: json.dumps(str(label), ensure_ascii=False) for code, label in TosStatus.choices}
     features = []
     for row in rows[:MAP_FEATURE_LIMIT]:
         geometry = (
-            {"type": "Point", "coordinates": [row["centroid_lon"], row["centroid_lat"]]}
+            f'{{"type":"Point","coordinates":[{row["centroid_lon"]},{row["centroid_lat"]}]}}'
             if as_points
-            else row["boundary_simplified"]
+            else row["geometry_text"]
         )
+        pk = row["id"]
         features.append(
-            {
-                "type": "Feature",
-                "id": row["id"],
-                "geometry": geometry,
-                "properties": {
-                    "id": row["id"],
-                    "name": row["name"],
-                    "status": row["status"],
-                    "status_display": str(status_labels[row["status"]]),
-                    "municipality": row["municipality__name"],
-                    "url": f"/tos/{row['id']}/",
-                },
-            }
+            f'{{"type":"Feature","id":{pk},"geometry":{geometry},"properties":{{"id":{pk},'
+            f'"name":{json.dumps(row["name"], ensure_ascii=False)},"status":"{row["status"]}",'
+            f'"status_display":{labels[row["status"]]},'
+            f'"municipality":{json.dumps(row["municipality__name"], ensure_ascii=False)},"url":"/tos/{pk}/"}}}}'
         )
-    return {"type": "FeatureCollection", "features": features, "truncated": truncated, "as_points": as_points}
+    flags = f'"truncated":{"true" if truncated else "false"},"as_points":{"true" if as_points else "false"}'
+    return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]," + flags + "}"
+
+
+def tos_features_in_bbox(bbox, *, zoom: int | None = None) -> dict:
+    """The same collection as a Python dict (for callers that work with it rather than send it)."""
+    return json.loads(tos_features_geojson(bbox, zoom=zoom))
 
 
 def tos_locate(*, lat: float, lon: float) -> list[Tos]:

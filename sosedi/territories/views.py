@@ -19,6 +19,16 @@ from .services import CONTACT_FIELDS, OverlapError, tos_create, tos_update
 PER_PAGE = 25
 
 
+class TwoStepPaginator(Paginator):
+    """Fetches a page as ids first, then the rows (selectors.page_of): deep pages stay cheap."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        return self._get_page(selectors.page_of(self.object_list, bottom, top), number, self)
+
+
 @cache_public_page
 def registry(request):
     form = RegistryFilterForm(request.GET or None)
@@ -29,7 +39,7 @@ def registry(request):
         direction=filters.get("direction"),
         q=filters.get("q") or None,
     )
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    page = TwoStepPaginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
