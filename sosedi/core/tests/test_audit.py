@@ -101,9 +101,8 @@ def test_payload_is_hashed_as_stored_so_dates_and_decimals_verify():
     assert audit_verify().ok
 
 
-# serialized_rollback: the flush after a transactional test would otherwise wipe the reference data
-# that migrations load (municipalities, rule sets, calendar) for the tests that run after this one.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Real commits (transaction=True): each thread has its own connection and must see the others' rows.
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_writers_keep_one_linear_chain():
     import threading
     import time
