@@ -44,6 +44,17 @@ def registry(request):
     query.pop("page", None)
     context = {
         "form": form,
+        "selected": {
+            "q": filters.get("q") or "",
+            "municipality": filters["municipality"].pk if filters.get("municipality") else None,
+            "status": filters.get("status") or "",
+            "direction": filters["direction"].code if filters.get("direction") else "",
+        },
+        "choices": {
+            "municipalities": list(selectors.municipality_list().values_list("pk", "name")),
+            "statuses": TosStatus.choices,
+            "directions": list(selectors.direction_list().values_list("code", "name")),
+        },
         "page": page,
         "query": query.urlencode(),
         "can_add": _addable_municipalities(request.user).exists(),
