@@ -19,6 +19,7 @@ urlpatterns = [
     path("tos/", include("sosedi.territories.urls")),
     path("tos/", include("sosedi.territories.urls_membership")),
     path("notifications/", include("sosedi.notifications.urls")),
+    path("audit/", include("sosedi.core.urls_audit")),
     path("api/v1/", api.urls),
     path("api/", include("sosedi.api.urls")),
     path("admin/", admin.site.urls),

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from tests.reference_data import restore_reference_data
+
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by fixtures are safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -54,6 +56,12 @@ def shoot(request):
         return path
 
     return _shoot
+
+
+@pytest.fixture(autouse=True)
+def reference_data(transactional_db):
+    """Every journey starts with the municipalities, directions and rule sets the migrations load."""
+    restore_reference_data()
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ from sosedi.accounts.tests.factories import UserFactory, grant
 from sosedi.territories.models import Membership
 from sosedi.territories.tests.factories import TosFactory, square
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 LAT, LON = 51.5300, 46.0200
 
