@@ -18,7 +18,21 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 
 @pytest.fixture
-def api_data(db):
+def keep_test_connection():
+    """Requests go straight to the WSGI app, not through Django's test client, so the per-request
+    connection clean-up would close the test transaction's connection; the test client unhooks it the same way."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_data(db, keep_test_connection):
     from sosedi.accounts.tests.factories import UserFactory
     from sosedi.api.tokens import api_token_create
     from sosedi.territories.tests.factories import TosFactory
