@@ -11,6 +11,7 @@ CONNECTIONS="${CONNECTIONS:-16}"
 DURATION="${DURATION:-20}"
 PORT="${BENCH_PORT:-8790}"
 WORKERS="${WORKERS:-4}"
+THREADS="${THREADS:-4}"
 DB="${BENCH_DB:-sosedi_bench}"
 export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB"
 export DJANGO_SETTINGS_MODULE=config.settings DEBUG=false
@@ -46,8 +47,8 @@ open("bench/results/params.lua", "w").write(
 PY
 export BENCH_PARAMS="$PWD/bench/results/params.lua"
 
-echo "==> gunicorn: $WORKERS workers × 4 threads on 127.0.0.1:$PORT"
-.venv/bin/gunicorn config.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS" --threads 4 \
+echo "==> gunicorn: $WORKERS workers × $THREADS threads on 127.0.0.1:$PORT"
+.venv/bin/gunicorn config.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS" --threads "$THREADS" \
   --worker-class gthread --log-level warning &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
@@ -56,7 +57,7 @@ for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null &&
 {
   echo "# Benchmark $STAMP"
   echo
-  echo "ТОС: $N_TOS, участников: $N_MEMBERS; $CONNECTIONS клиентов, $DURATION с на сценарий; gunicorn $WORKERS × 4 потока;"
+  echo "ТОС: $N_TOS, участников: $N_MEMBERS; $CONNECTIONS клиентов, $DURATION с на сценарий; gunicorn $WORKERS × $THREADS потока;"
   echo "PostgreSQL $(psql -h 127.0.0.1 -U postgres -tAc 'SHOW server_version'); $(nproc) ядра, $(free -g | awk '/Mem/{print $2}') ГБ."
   echo
   echo "| сценарий | запросов/с | p50, мс | p95, мс | p99, мс | ошибок |"
