@@ -109,18 +109,19 @@ class CouncilSeat:
 
 
 def tos_detail(pk) -> Tos:
-    """One ТОС with its municipality, directions, boundary decisions and the counts its page shows."""
-    return (
-        Tos.objects.select_related("municipality", "municipality__region")
-        .prefetch_related(
-            Prefetch("directions", queryset=Direction.objects.order_by("position")),
-            "boundary_decisions",
-        )
-        .annotate(
-            member_count=Count("memberships", filter=Q(memberships__status=MembershipStatus.ACTIVE), distinct=True)
-        )
+    """One ТОС with its municipality, directions, boundary decisions and the count of its members.
+
+    The member count is its own index-only query rather than an aggregate over the joined row: grouping the
+    wide ТОС row by its primary key costs more than the count itself.
+    """
+    tos = (
+        Tos.objects.defer("boundary_simplified")
+        .select_related("municipality", "municipality__region")
+        .prefetch_related(Prefetch("directions", queryset=Direction.objects.order_by("position")), "boundary_decisions")
         .get(pk=pk)
     )
+    tos.member_count = Membership.objects.filter(tos_id=tos.pk, status=MembershipStatus.ACTIVE).count()
+    return tos
 
 
 _COUNCIL_ORDER = {Role.CHAIR: 0, Role.SECRETARY: 1, Role.COUNCIL_MEMBER: 2}
