@@ -196,8 +196,8 @@ def tos_list(request, filters: Query[TosFilters]):
     count = qs.count()
     pages = max(1, -(-count // filters.page_size))
     start = (filters.page - 1) * filters.page_size
-    # Plain dicts validate several times faster than ORM objects walked attribute by attribute.
-    items = [_list_item(t) for t in selectors.page_of(qs, start, start + filters.page_size)]
+    # Plain dicts straight from the database: no model instances, and they validate faster than objects.
+    items = selectors.list_rows(qs, start, start + filters.page_size)
     return {"count": count, "page": filters.page, "pages": pages, "page_size": filters.page_size, "items": items}
 
 

@@ -3,7 +3,7 @@
 import json
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from shapely.geometry import Point, shape
 
 from sosedi.accounts.models import Role, RoleAssignment
@@ -70,6 +70,39 @@ def page_of(qs: QuerySet, start: int, stop: int) -> list:
     ids = list(qs.values_list("id", flat=True)[start:stop])
     by_id = {obj.pk: obj for obj in _with_relations(qs.model.objects.filter(pk__in=ids))}
     return [by_id[i] for i in ids if i in by_id]
+
+
+def list_rows(qs: QuerySet, start: int, stop: int) -> list[dict]:
+    """Rows start..stop as plain dicts for the API: no model instances are built, which is most of the cost
+    of a list page."""
+    ids = list(qs.values_list("id", flat=True)[start:stop])
+    columns = ("id", "name", "municipality_id", "status", "territory_type", "residents_16plus")
+    rows = {
+        r["id"]: r
+        for r in Tos.objects.filter(pk__in=ids).values(
+            *columns, "centroid_lat", "centroid_lon", municipality_name=F("municipality__name")
+        )
+    }
+    directions: dict[int, list[dict]] = {i: [] for i in ids}
+    links = (
+        Tos.directions.through.objects.filter(tos_id__in=ids)
+        .order_by("direction__position")
+        .values_list("tos_id", "direction__code", "direction__name")
+    )
+    for tos_id, code, name in links:
+        directions[tos_id].append({"code": code, "name": name})
+    return [
+        {
+            **{c: rows[i][c] for c in columns},
+            "municipality": rows[i]["municipality_name"],
+            "centroid_lat": rows[i]["centroid_lat"],
+            "centroid_lon": rows[i]["centroid_lon"],
+            "directions": directions[i],
+            "url": f"/tos/{i}/",
+        }
+        for i in ids
+        if i in rows
+    ]
 
 
 def _with_relations(qs: QuerySet) -> QuerySet:
