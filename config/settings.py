@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "sosedi.core.pagecache.PublicApiCacheMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -40,22 +40,42 @@ def _cacheable(request) -> bool:
     )
 
 
+def _serve(request, render):
+    """Serve `render(request)` from the cache when the request is anonymous and the page public."""
+    if not _cacheable(request):
+        return render(request)
+    htmx = "1" if request.headers.get("HX-Request") else "0"
+    key = f"page:{content_version()}:{htmx}:{request.get_full_path()}"
+    hit = cache.get(key)
+    if hit is not None:
+        content, content_type = hit
+        response = HttpResponse(content, content_type=content_type)
+        response["X-Page-Cache"] = "hit"
+        return response
+    response = render(request)
+    if response.status_code == 200 and not response.streaming and not response.cookies:
+        cache.set(key, (response.content, response["Content-Type"]), TIMEOUT)
+    return response
+
+
 def cache_public_page(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not _cacheable(request):
-            return view(request, *args, **kwargs)
-        htmx = "1" if request.headers.get("HX-Request") else "0"
-        key = f"page:{content_version()}:{htmx}:{request.get_full_path()}"
-        hit = cache.get(key)
-        if hit is not None:
-            content, content_type = hit
-            response = HttpResponse(content, content_type=content_type)
-            response["X-Page-Cache"] = "hit"
-            return response
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming and not response.cookies:
-            cache.set(key, (response.content, response["Content-Type"]), TIMEOUT)
-        return response
+        return _serve(request, lambda r: view(r, *args, **kwargs))
 
     return wrapper
+
+
+class PublicApiCacheMiddleware:
+    """The same cache for anonymous reads of the public API (registry, map, municipalities). Requests with a
+    token or a session, and `/me`, always reach the API."""
+
+    PREFIXES = ("/api/v1/tos", "/api/v1/municipalities")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith(self.PREFIXES) and "HTTP_AUTHORIZATION" not in request.META:
+            return _serve(request, self.get_response)
+        return self.get_response(request)

@@ -46,3 +46,24 @@ def test_a_login_does_not_flush_the_cache(client):
     user.last_login = None
     user.save(update_fields=["last_login"])
     assert client.get(f"/tos/{tos.pk}/")["X-Page-Cache"] == "hit"
+
+
+def test_anonymous_api_reads_cached_and_invalidated(client):
+    tos = TosFactory(name="ТОС «Апи»")
+    assert "X-Page-Cache" not in client.get("/api/v1/tos")
+    assert client.get("/api/v1/tos")["X-Page-Cache"] == "hit"
+    tos.name = "ТОС «Новое имя»"
+    tos.save()
+    fresh = client.get("/api/v1/tos")
+    assert "X-Page-Cache" not in fresh and fresh.json()["items"][0]["name"] == "ТОС «Новое имя»"
+
+
+def test_api_with_token_or_errors_is_not_cached(client):
+    from sosedi.api.tokens import api_token_create
+
+    TosFactory()
+    _, raw = api_token_create(actor=UserFactory(), name="t")
+    client.get("/api/v1/tos", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert "X-Page-Cache" not in client.get("/api/v1/tos", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    client.get("/api/v1/tos/999999")
+    assert "X-Page-Cache" not in client.get("/api/v1/tos/999999")
