@@ -142,48 +142,64 @@ class CouncilSeat:
 
 
 def tos_detail(pk) -> Tos:
-    """One ТОС with its municipality, directions, boundary decisions and the count of its members.
+    """One ТОС with its municipality, directions, boundary decisions and the count of its members (a
+    correlated count over the (tos, status) index, not a GROUP BY of the wide ТОС row)."""
+    from django.db.models import IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
 
-    The member count is its own index-only query rather than an aggregate over the joined row: grouping the
-    wide ТОС row by its primary key costs more than the count itself.
-    """
-    tos = (
+    members = (
+        Membership.objects.filter(tos_id=OuterRef("pk"), status=MembershipStatus.ACTIVE)
+        .order_by()
+        .values("tos_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return (
         Tos.objects.defer("boundary_simplified")
         .select_related("municipality", "municipality__region")
         .prefetch_related(Prefetch("directions", queryset=Direction.objects.order_by("position")), "boundary_decisions")
+        .annotate(member_count=Coalesce(Subquery(members, output_field=IntegerField()), 0))
         .get(pk=pk)
     )
-    tos.member_count = Membership.objects.filter(tos_id=tos.pk, status=MembershipStatus.ACTIVE).count()
-    return tos
 
 
 _COUNCIL_ORDER = {Role.CHAIR: 0, Role.SECRETARY: 1, Role.COUNCIL_MEMBER: 2}
 
 
 def tos_council(tos) -> list[CouncilSeat]:
-    """The elected body of the ТОС as the public may see it (names only with consent to publication)."""
-    from sosedi.accounts.models import ConsentKind
+    """The elected body of the ТОС as the public may see it (names only with consent to publication,
+    ст. 10.1 152-ФЗ). Reads just the name columns and an EXISTS for the consent: one light query."""
+    from django.db.models import Exists, OuterRef
 
-    assignments = (
+    from sosedi.accounts.models import Consent, ConsentKind
+    from sosedi.accounts.selectors import HIDDEN_NAME
+
+    published = Consent.objects.filter(
+        user_id=OuterRef("user_id"), kind=ConsentKind.PUBLICATION, withdrawn_at__isnull=True
+    )
+    rows = (
         RoleAssignment.objects.filter(tos=tos, revoked_at__isnull=True, role__in=list(_COUNCIL_ORDER))
-        .select_related("user")
-        .annotate(
-            published=Count(
-                "user__consents",
-                filter=Q(user__consents__kind=ConsentKind.PUBLICATION, user__consents__withdrawn_at__isnull=True),
-            )
+        .annotate(published=Exists(published))
+        .values(
+            "role",
+            "user_id",
+            "published",
+            "user__last_name",
+            "user__first_name",
+            "user__patronymic",
+            "user__anonymised_at",
         )
     )
     seats = []
-    for a in assignments:
-        user = a.user
-        visible = a.published and not user.anonymised_at and user.full_name
+    for row in rows:
+        full_name = " ".join(p for p in (row["user__last_name"], row["user__first_name"], row["user__patronymic"]) if p)
+        visible = row["published"] and not row["user__anonymised_at"] and full_name
         seats.append(
             CouncilSeat(
-                role=a.role,
-                role_display=Role(a.role).label,
-                name=user.full_name if visible else "Житель (имя скрыто)",
-                user_id=user.pk,
+                role=row["role"],
+                role_display=Role(row["role"]).label,
+                name=full_name if visible else HIDDEN_NAME,
+                user_id=row["user_id"],
             )
         )
     return sorted(seats, key=lambda s: (_COUNCIL_ORDER[s.role], s.name))
