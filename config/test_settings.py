@@ -12,3 +12,5 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Serve static files straight from the app folders in tests (no collectstatic run needed).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Read the public content version on every request, so a test sees its own changes at once.
+PAGE_CACHE_VERSION_TTL = 0

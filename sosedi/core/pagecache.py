@@ -2,15 +2,18 @@
 
 Such pages are the same for every visitor without a session, so their HTML is cached under a key that
 includes a content version stored in the database. Any change to what they show bumps the version in the
-same transaction (signals in sosedi/territories/signals.py), so no server ever serves a stale page, whether
-the cache is Redis shared by all servers or a per-process memory cache. Signed-in visitors, and anyone with
+same transaction (signals in sosedi/territories/signals.py). Each server re-reads the version at most every
+PAGE_CACHE_VERSION_TTL seconds (1 s), so a change shows everywhere within a second, whether the cache is
+Redis shared by all servers or a per-process memory cache. Signed-in visitors, and anyone with
 a session or pending messages, always get a freshly rendered page. docs/decisions/0003-public-page-cache.md
 """
 
+import time
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import F
 from django.http import HttpResponse
 
@@ -20,15 +23,30 @@ PUBLIC = "public"
 TIMEOUT = 600
 
 
+# key → (version, monotonic time it was read). Each process re-reads the version at most every
+# PAGE_CACHE_VERSION_TTL seconds, so a hit costs no database query; a change shows on other servers within
+# that time, and at once in the process that made it.
+_memo: dict[str, tuple[int, float]] = {}
+
+
 def content_version(key: str = PUBLIC) -> int:
-    row = ContentVersion.objects.filter(key=key).values_list("version", flat=True).first()
-    return row or 0
+    ttl = getattr(settings, "PAGE_CACHE_VERSION_TTL", 1.0)
+    now = time.monotonic()
+    known = _memo.get(key)
+    if known is not None and now - known[1] < ttl:
+        return known[0]
+    version = ContentVersion.objects.filter(key=key).values_list("version", flat=True).first() or 0
+    _memo[key] = (version, now)
+    return version
 
 
 def bump_content_version(key: str = PUBLIC) -> None:
     updated = ContentVersion.objects.filter(key=key).update(version=F("version") + 1)
     if not updated:
         ContentVersion.objects.get_or_create(key=key, defaults={"version": 1})
+    _memo.pop(key, None)
+    # After commit too: a reader of this process may have memoised the old version meanwhile.
+    transaction.on_commit(lambda: _memo.pop(key, None))
 
 
 def _cacheable(request) -> bool:

@@ -67,3 +67,19 @@ def test_api_with_token_or_errors_is_not_cached(client):
     assert "X-Page-Cache" not in client.get("/api/v1/tos", HTTP_AUTHORIZATION=f"Bearer {raw}")
     client.get("/api/v1/tos/999999")
     assert "X-Page-Cache" not in client.get("/api/v1/tos/999999")
+
+
+def test_version_is_memoised_per_process_but_own_changes_show_at_once(client, settings):
+    from sosedi.core import pagecache
+
+    settings.PAGE_CACHE_VERSION_TTL = 60
+    pagecache._memo.clear()
+    tos = TosFactory(name="ТОС «Старое»")
+    client.get("/tos/")
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/tos/")["X-Page-Cache"] == "hit"
+    assert len(ctx.captured_queries) == 0  # neither the page nor the version touched the database
+    tos.name = "ТОС «Свежее»"
+    tos.save()  # this process bumped the version, so it forgets its memo
+    assert "Свежее" in client.get("/tos/").content.decode()
+    pagecache._memo.clear()
