@@ -11,6 +11,12 @@ def _media_root(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """The in-memory cache outlives a test; cached pages of one test must not leak into the next."""
+    from sosedi.core import pagecache
+    from sosedi.territories import selectors
+
+    # Version numbers restart with every test's rolled-back database, so memos keyed by them must too.
     cache.clear()
+    pagecache._memo.clear()
+    selectors._span_memo.clear()
     yield
     cache.clear()

@@ -19,8 +19,16 @@ from django.http import HttpResponse
 
 from .models import ContentVersion
 
-PUBLIC = "public"
+# Scopes: "registry" covers what lists, the map and the API show (ТОС rows, municipalities, directions,
+# boundary decisions); "tos:<id>" covers what only that ТОС's page adds (members, its body, their names).
+# A new member of one ТОС thus leaves every other cached page alone.
+REGISTRY = "registry"
+PUBLIC = REGISTRY
 TIMEOUT = 600
+
+
+def tos_scope(tos_id) -> str:
+    return f"tos:{tos_id}"
 
 
 # key → (version, monotonic time it was read). Each process re-reads the version at most every
@@ -58,12 +66,14 @@ def _cacheable(request) -> bool:
     )
 
 
-def _serve(request, render):
-    """Serve `render(request)` from the cache when the request is anonymous and the page public."""
+def _serve(request, render, scopes=(REGISTRY,)):
+    """Serve `render(request)` from the cache when the request is anonymous and the page public; the key
+    carries the version of every scope the page shows."""
     if not _cacheable(request):
         return render(request)
     htmx = "1" if request.headers.get("HX-Request") else "0"
-    key = f"page:{content_version()}:{htmx}:{request.get_full_path()}"
+    versions = ".".join(str(content_version(scope)) for scope in scopes)
+    key = f"page:{versions}:{htmx}:{request.get_full_path()}"
     hit = cache.get(key)
     if hit is not None:
         content, content_type = hit
@@ -76,12 +86,19 @@ def _serve(request, render):
     return response
 
 
-def cache_public_page(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        return _serve(request, lambda r: view(r, *args, **kwargs))
+def cache_public_page(view=None, *, scopes=None):
+    """Cache an anonymous public page. `scopes(**url_kwargs)` names the content scopes it shows beyond the
+    registry (the ТОС page adds its own "tos:<id>")."""
 
-    return wrapper
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            extra = tuple(scopes(**kwargs)) if scopes else ()
+            return _serve(request, lambda r: view(r, *args, **kwargs), (REGISTRY, *extra))
+
+        return wrapper
+
+    return decorate(view) if view is not None else decorate
 
 
 class PublicApiCacheMiddleware:

@@ -83,3 +83,31 @@ def test_version_is_memoised_per_process_but_own_changes_show_at_once(client, se
     tos.save()  # this process bumped the version, so it forgets its memo
     assert "Свежее" in client.get("/tos/").content.decode()
     pagecache._memo.clear()
+
+
+def test_a_new_member_refreshes_only_that_tos_page(client):
+    from sosedi.territories.models import Membership
+
+    first, second = TosFactory(), TosFactory()
+    client.get(f"/tos/{first.pk}/")
+    client.get(f"/tos/{second.pk}/")
+    client.get("/tos/")
+    Membership.objects.create(tos=first, user=UserFactory(), status="active", address="ул. Новая, 1")
+    assert "X-Page-Cache" not in client.get(f"/tos/{first.pk}/")
+    assert client.get(f"/tos/{second.pk}/")["X-Page-Cache"] == "hit"
+    assert client.get("/tos/")["X-Page-Cache"] == "hit"
+
+
+def test_a_council_members_name_change_refreshes_their_tos_page(client):
+    from sosedi.accounts.models import Role
+    from sosedi.accounts.tests.factories import grant
+    from sosedi.territories.models import Membership
+
+    tos = TosFactory()
+    person = UserFactory()
+    Membership.objects.create(tos=tos, user=person, status="active", address="ул. Новая, 1")
+    grant(person, Role.COUNCIL_MEMBER, tos=tos)
+    client.get(f"/tos/{tos.pk}/")
+    person.last_name = "Другая"
+    person.save()
+    assert "X-Page-Cache" not in client.get(f"/tos/{tos.pk}/")
