@@ -70,9 +70,12 @@ def tos_detail(request, pk):
         tos = selectors.tos_detail(pk)
     except Tos.DoesNotExist:
         raise Http404("ТОС не найден") from None
+    council = selectors.tos_council(tos)
     context = {
         "tos": tos,
-        "council": selectors.tos_council(tos),
+        "council": council,
+        # The registry's chair name and the chair's account would say the same thing twice.
+        "has_chair_on_platform": any(seat.role == Role.CHAIR for seat in council),
         "can_edit": request.user.has_perm("territories.change_tos", tos),
         "can_edit_contacts": request.user.has_perm("territories.change_tos_contacts", tos),
         "boundary_decisions": list(tos.boundary_decisions.all()),

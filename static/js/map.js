@@ -80,12 +80,15 @@
   function addCentres(map) {
     var node = document.getElementById("municipality-centres");
     if (!node) { return; }
-    var labels = L.layerGroup();
+    // Without map tiles the towns are the only landmarks: those with ТОС are always named, the rest from zoom 8.
+    var main = L.layerGroup(), rest = L.layerGroup();
     JSON.parse(node.textContent).forEach(function (c) {
       L.circleMarker([c.lat, c.lon], { radius: 3, color: "#1a1a1a", weight: 1, fillOpacity: 1 })
         .bindTooltip(c.centre || c.name, { permanent: true, direction: "right", className: "centre-label" })
-        .addTo(labels);
+        .addTo(c.tos_count ? main : rest);
     });
+    main.addTo(map);
+    var labels = rest;
     function toggle() { if (map.getZoom() >= 8) { labels.addTo(map); } else { labels.remove(); } }
     map.on("zoomend", toggle);
     toggle();
