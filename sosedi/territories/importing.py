@@ -79,7 +79,7 @@ EXAMPLE = [
 ]
 
 
-def _choice(value: str, choices, column: str) -> str:
+def _choice(value: str, choices) -> str:
     wanted = value.strip().lower()
     for code, label in choices:
         if wanted in (code, str(label).lower()):
@@ -136,9 +136,9 @@ def _directions(value, known: dict[str, str]) -> list[str]:
 
 def _parse_cell(field: str, value, known_directions) -> object:
     if field == "territory_type":
-        return _choice(value, TerritoryType.choices, field)
+        return _choice(value, TerritoryType.choices)
     if field == "status":
-        return _choice(value, TosStatus.choices, field)
+        return _choice(value, TosStatus.choices)
     if field in ("charter_reg_date", "residents_as_of", "founded_on"):
         return _date(value)
     if field == "is_legal_entity":
