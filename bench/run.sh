@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks at country scale on PostgreSQL behind the production server (gunicorn), measured with wrk.
 # Bounded: each scenario runs DURATION seconds with CONNECTIONS clients against 127.0.0.1 only.
-#   make bench                      # 35,000 ТОС, 1,000,000 members, 16 clients, 20 s per scenario, gunicorn 3 × 2
+#   make bench                      # 35,000 ТОС, 1,000,000 members, 16 clients, 20 s per scenario, gunicorn 4 × 1
 #   N_TOS=5000 N_MEMBERS=100000 DURATION=5 bash bench/run.sh   # a quick look
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,8 +10,8 @@ N_MEMBERS="${N_MEMBERS:-1000000}"
 CONNECTIONS="${CONNECTIONS:-16}"
 DURATION="${DURATION:-20}"
 PORT="${BENCH_PORT:-8790}"
-WORKERS="${WORKERS:-3}"
-THREADS="${THREADS:-2}"
+WORKERS="${WORKERS:-4}"
+THREADS="${THREADS:-1}"
 DB="${BENCH_DB:-sosedi_bench}"
 export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB"
 export DJANGO_SETTINGS_MODULE=config.settings DEBUG=false
