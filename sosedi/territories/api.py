@@ -223,8 +223,7 @@ def tos_geojson(
     summary="ТОС, в границах которого лежит точка",
 )
 def tos_locate(request, lat: float = Query(..., ge=-90, le=90), lon: float = Query(..., ge=-180, le=180)):
-    found = selectors.tos_locate(lat=lat, lon=lon)
-    return [_list_item(t) for t in selectors.tos_list().filter(pk__in=[t.pk for t in found])]
+    return [_list_item(t) for t in selectors.tos_locate(lat=lat, lon=lon)]
 
 
 @router.get("/tos/{tos_id}", response={200: TosDetail, 404: ErrorOut, 422: ErrorOut}, summary="Карточка ТОС")

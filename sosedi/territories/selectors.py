@@ -281,11 +281,14 @@ def tos_locate(*, lat: float, lon: float) -> list[Tos]:
     if not (-180 <= lon <= 180):
         raise BadQuery("lon", "Долгота должна быть от −180 до 180.")
     point = Point(lon, lat)
+    # Candidates come with what a list row shows (municipality, directions), so callers need no second query.
     candidates = (
         Tos.objects.active()
         .filter(boundary__isnull=False)
         .in_bbox(lon, lat, lon, lat, max_span=max_box_span())
+        .defer("boundary_simplified")
         .select_related("municipality")
+        .prefetch_related(Prefetch("directions", queryset=Direction.objects.order_by("position")))
         .order_by("name", "id")
     )
     return [tos for tos in candidates if shape(tos.boundary).intersects(point)]
