@@ -1,6 +1,7 @@
 """The demo's story: invented ТОС in real settlements of Саратовская область (legal-rules data README: real
 organisations are not shown doing what they did not do). Coordinates are near the real places; boundaries are
-generated as small irregular polygons of the given size around them."""
+generated as small irregular polygons of the given size around them. Village coordinates and populations
+are those of the real villages (Терновка, Красный Яр, Широкополье), so residents 16+ stay below the census."""
 
 from datetime import date
 
@@ -25,8 +26,8 @@ TOS = [
         "volzhskie-zori",
         "ТОС «Волжские зори»",
         "город Саратов",
-        51.5255,
-        46.0560,
+        51.5300,
+        46.0430,
         380,
         "microdistrict",
         "registered",
@@ -51,8 +52,8 @@ TOS = [
         "zavodskoy",
         "ТОС «Заводской рассвет»",
         "город Саратов",
-        51.4750,
-        46.1150,
+        51.4980,
+        46.0150,
         400,
         "house_group",
         "registered",
@@ -77,12 +78,12 @@ TOS = [
         "teplichny",
         "ТОС «Тепличный»",
         "город Саратов",
-        51.5020,
-        45.9500,
+        51.5550,
+        45.9700,
         500,
         "house_group",
         "liquidated",
-        "Кировский район, частный сектор у пос. Тепличный",
+        "Кировский район, частный сектор",
         ["water"],
         210,
     ),
@@ -90,8 +91,8 @@ TOS = [
         "engels-polt",
         "ТОС «Полтавская слобода»",
         "Энгельсский муниципальный район",
-        51.4930,
-        46.1050,
+        51.4850,
+        46.1180,
         420,
         "house_group",
         "registered",
@@ -103,21 +104,21 @@ TOS = [
         "engels-ternovka",
         "ТОС «Терновские родники»",
         "Энгельсский муниципальный район",
-        51.4380,
-        46.1900,
-        700,
+        51.3039,
+        45.9600,
+        1100,
         "rural_settlement",
         "registered",
         "с. Терновка, вся территория села",
         ["water", "roads", "social"],
-        1180,
+        430,
     ),
     (
         "engels-yar",
         "ТОС «Яровчане»",
         "Энгельсский муниципальный район",
-        51.3150,
-        46.3300,
+        51.6289,
+        46.4225,
         600,
         "rural_settlement",
         "forming",
@@ -129,14 +130,14 @@ TOS = [
         "engels-shiroko",
         "ТОС «Широкое поле»",
         "Энгельсский муниципальный район",
-        51.2800,
-        46.1600,
+        51.2806,
+        46.6419,
         650,
         "rural_settlement",
         "initiative",
         "с. Широкополье, центральная часть",
         ["landscaping"],
-        720,
+        380,
     ),
     (
         "balakovo-step",
@@ -367,6 +368,11 @@ COUNCIL = [
     ("council2@demo.sosedi.ru", "Новикова", "Татьяна", "Ивановна", date(1956, 11, 27)),
 ]
 MEMBER = ("member@demo.sosedi.ru", "Попов", "Алексей", "Николаевич", date(1995, 5, 14))
+# Secretaries of the other ТОС that have a chair: (e-mail, last, first, patronymic, birth date)
+SECRETARIES = {
+    "engels-ternovka": ("secretary.ternovka@demo.sosedi.ru", "Григорьева", "Надежда", "Викторовна", date(1972, 3, 8)),
+    "balakovo-step": ("secretary.balakovo@demo.sosedi.ru", "Тимофеев", "Артём", "Олегович", date(1988, 7, 19)),
+}
 RESIDENT = ("resident@demo.sosedi.ru", "Васильева", "Мария", "Сергеевна", date(2001, 10, 8))
 
 # Extra members spread over ТОС (names invented): last names × first names.

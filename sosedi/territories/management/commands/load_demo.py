@@ -19,7 +19,7 @@ from sosedi.notifications.models import Notification
 from sosedi.territories.demo import story
 from sosedi.territories.memberships import membership_confirm, membership_request
 from sosedi.territories.models import BoundaryDecision, Membership, MembershipStatus, Municipality, Region, Tos
-from sosedi.territories.services import tos_create
+from sosedi.territories.services import boundary_decision_add, tos_create, tos_update
 
 METRES_PER_DEGREE = 111_320
 
@@ -38,6 +38,12 @@ def demo_polygon(key: str, lat: float, lon: float, size_m: float) -> dict:
         )
     ring.append(ring[0])
     return {"type": "Polygon", "coordinates": [ring]}
+
+
+def demo_phone(key: str) -> str:
+    """A number that cannot ring anyone: Russian local numbers never start with 0 (the plan reserves it)."""
+    digest = hashlib.sha256(key.encode()).digest()
+    return f"+7 8452 0{digest[0] % 10}-{digest[1] % 100:02d}-{digest[2] % 100:02d}"
 
 
 def _check_digit(digits: str, weights) -> str:
@@ -132,7 +138,7 @@ class Command(BaseCommand):
                     "directions": directions,
                     "description": f"{name} объединяет жителей: {territory}. Демонстрационные данные.",
                     "contact_email": f"{key}@demo.sosedi.ru",
-                    "contact_phone": f"+7 8452 {abs(hash(key)) % 90 + 10}-{len(key) + 10}-{len(name) + 10}",
+                    "contact_phone": demo_phone(key),
                 }
                 if key in story.REGISTRATION:
                     number, reg_date, founded, _ = story.REGISTRATION[key]
@@ -145,14 +151,11 @@ class Command(BaseCommand):
                     data["chair_name"] = f"{last} {first} {patronymic}"
                 tos = tos_create(actor=admin, data=data)
                 if status == "liquidated":
-                    from sosedi.territories.services import tos_update
-
+                    # Liquidation happens to a ТОС that existed: create it, then liquidate it (audited as such).
                     tos_update(actor=admin, tos=tos, data={"status": "liquidated"})
                 if key in story.REGISTRATION:
                     body, number, when = story.REGISTRATION[key][3]
                     if not BoundaryDecision.objects.filter(tos=tos, number=number).exists():
-                        from sosedi.territories.services import boundary_decision_add
-
                         boundary_decision_add(actor=admin, tos=tos, body=body, number=number, date=when)
                 created += 1
             tos_by_key[key] = tos
@@ -163,6 +166,12 @@ class Command(BaseCommand):
             chair = self._person(email, last, first, patronymic, date(1961, 7, 1), tos.municipality)
             self._member(admin, chair, tos, f"{tos.territory_description.split(',')[0]}, д. 1")
             self._grant(admin, chair, Role.CHAIR, tos=tos)
+        # Secretaries of the other ТОС with a chair, so that more than one ТОС has its full leadership.
+        for key, person in story.SECRETARIES.items():
+            tos = tos_by_key[key]
+            user = self._person(*person, tos.municipality)
+            self._member(admin, user, tos, f"{tos.territory_description.split(',')[0]}, д. 3")
+            self._grant(admin, user, Role.SECRETARY, tos=tos)
         main = tos_by_key["solnechny"]
         saratov = municipalities["город Саратов"]
         secretary = self._person(*story.SECRETARY, saratov)
