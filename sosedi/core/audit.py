@@ -113,8 +113,3 @@ def audit_verify(batch_size: int = 2000) -> AuditVerification:
         prev = event.hash
         checked += 1
     return AuditVerification(True, checked)
-
-
-def audit_for_object(obj):
-    object_type, object_id = _object_ref(obj)
-    return AuditEvent.objects.filter(object_type=object_type, object_id=object_id).select_related("actor")

@@ -103,14 +103,20 @@ def cache_public_page(view=None, *, scopes=None):
 
 class PublicApiCacheMiddleware:
     """The same cache for anonymous reads of the public API (registry, map, municipalities). Requests with a
-    token or a session, and `/me`, always reach the API."""
+    token or a session, and `/me`, always reach the API. Locate is left out: its points are arbitrary and
+    never repeat, so caching it would only add a cache read and write to every request."""
 
     PREFIXES = ("/api/v1/tos", "/api/v1/municipalities")
+    UNCACHED = ("/api/v1/tos/locate",)
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith(self.PREFIXES) and "HTTP_AUTHORIZATION" not in request.META:
+        if (
+            request.path.startswith(self.PREFIXES)
+            and not request.path.startswith(self.UNCACHED)
+            and "HTTP_AUTHORIZATION" not in request.META
+        ):
             return _serve(request, self.get_response)
         return self.get_response(request)

@@ -292,12 +292,3 @@ def tos_locate(*, lat: float, lon: float) -> list[Tos]:
         .order_by("name", "id")
     )
     return [tos for tos in candidates if shape(tos.boundary).intersects(point)]
-
-
-def membership_counts_by_tos(tos_ids) -> dict[int, int]:
-    rows = (
-        Membership.objects.filter(tos_id__in=tos_ids, status=MembershipStatus.ACTIVE)
-        .values("tos_id")
-        .annotate(n=Count("id"))
-    )
-    return {r["tos_id"]: r["n"] for r in rows}

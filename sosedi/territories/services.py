@@ -8,6 +8,7 @@ from sosedi.core.audit import audit_record
 
 from .geometry import derive_fields, overlaps, parse_boundary
 from .models import BoundaryDecision, Direction, Municipality, Tos, TosStatus
+from .selectors import max_box_span
 from .validators import validate_inn, validate_ogrn
 
 EDITABLE_FIELDS = (
@@ -58,7 +59,7 @@ def find_overlaps(geom, *, exclude_pk=None) -> list[Tos]:
     candidates = (
         Tos.objects.active()
         .filter(boundary__isnull=False)
-        .in_bbox(min_lon, min_lat, max_lon, max_lat)
+        .in_bbox(min_lon, min_lat, max_lon, max_lat, max_span=max_box_span())
         .select_related("municipality")
     )
     if exclude_pk:

@@ -88,8 +88,7 @@
         .addTo(c.tos_count ? main : rest);
     });
     main.addTo(map);
-    var labels = rest;
-    function toggle() { if (map.getZoom() >= 8) { labels.addTo(map); } else { labels.remove(); } }
+    function toggle() { if (map.getZoom() >= 8) { rest.addTo(map); } else { rest.remove(); } }
     map.on("zoomend", toggle);
     toggle();
   }

@@ -111,3 +111,9 @@ def test_a_council_members_name_change_refreshes_their_tos_page(client):
     person.last_name = "Другая"
     person.save()
     assert "X-Page-Cache" not in client.get(f"/tos/{tos.pk}/")
+
+
+def test_locate_is_never_cached(client):
+    TosFactory()
+    client.get("/api/v1/tos/locate", {"lat": 51.5, "lon": 46.0})
+    assert "X-Page-Cache" not in client.get("/api/v1/tos/locate", {"lat": 51.5, "lon": 46.0})
