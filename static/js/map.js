@@ -113,7 +113,7 @@
     var form = document.getElementById("find-form");
     var lat = el.getAttribute("data-lat"), lon = el.getAttribute("data-lon");
     var map = baseMap(el);
-    if (lat && lon) { map.setView([+lat, +lon], 15); L.marker([+lat, +lon]).addTo(map); } else { map.setView(REGION_CENTRE, 7); }
+    if (lat && lon) { map.setView([+lat, +lon], 15); L.circleMarker([+lat, +lon], { radius: 8, color: "#a61b1b", weight: 3, fillOpacity: 0.9 }).addTo(map); } else { map.setView(REGION_CENTRE, 7); }
     addCentres(map);
     var layer = featureLayer(map);
     loadOnMove(map, layer, el.getAttribute("data-geojson-url"), null);

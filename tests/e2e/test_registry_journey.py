@@ -138,6 +138,8 @@ def test_find_my_tos_by_clicking_the_map(page, live_server, story, shoot, assert
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.wait_for_url("**/tos/find/?lat=*")
     expect(page.locator("#find-results")).to_contain_text("ТОС «Липовая аллея»")
+    # The chosen point and the ТОС around it are drawn on the result map.
+    expect(page.locator("#find-map path.leaflet-interactive").first).to_be_visible()
     shoot(page, "find-result")
     check_narrow(page, assert_accessible, shoot, "find-result")
 
