@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "sosedi.accounts",
     "sosedi.territories",
     "sosedi.notifications",
+    "sosedi.meetings",
     "sosedi.api",
 ]
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from sosedi.accounts.forms import RoleGrantForm
 from sosedi.accounts.models import Role, RoleAssignment, User
 from sosedi.accounts.services import role_grant, role_revoke
+from sosedi.core.forms_errors import apply_service_errors
 
 from .memberships import (
     membership_confirm,
@@ -46,13 +47,6 @@ class DecisionForm(forms.Form):
     )
 
 
-def _apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's errors next to the matching fields; the rest go above the form."""
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
@@ -66,7 +60,7 @@ def request_join(request, pk):
                 actor=request.user, tos=tos, address=form.cleaned_data["address"], message=form.cleaned_data["message"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
             # Birth date lives in the profile, not on this form: point the person there.
             needs_profile = hasattr(error, "error_dict") and "birth_date" in error.error_dict
         else:
@@ -118,7 +112,7 @@ def decide(request, pk, decision):
                 membership_reject(actor=request.user, membership=membership, note=note)
                 messages.success(request, _("Заявка отклонена, заявитель получит причину."))
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
     if form.errors:
         return _pending_page(request, tos, failed_id=membership.pk, failed_form=form, status=400)
     return redirect("membership:pending", tos.pk)
@@ -168,7 +162,7 @@ def members(request, pk):
             try:
                 role_grant(actor=request.user, user=form.cleaned_data["user"], role=form.cleaned_data["role"], tos=tos)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, _("Назначение сохранено."))
                 return redirect("membership:members", tos.pk)

@@ -1,0 +1,97 @@
+"""Reads of the meetings capability: lists and the pages' data, with their related rows fetched up front so
+the number of queries does not grow with the number of meetings, items or participants."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q
+
+from sosedi.accounts.models import RoleAssignment
+
+from .models import AgendaItem, Candidate, Material, Meeting, MeetingState, Participant, VoteRecord
+from .rules_snapshot import BODY_ROLES
+
+
+def meeting_list(*, user=None, tos=None, state: str = ""):
+    """Meetings a visitor may see: everything but drafts, plus the drafts of ТОС the user leads."""
+    qs = Meeting.objects.select_related("tos", "tos__municipality").annotate(items=Count("agenda_items"))
+    visible = ~Q(state=MeetingState.DRAFT)
+    if user is not None and user.is_authenticated:
+        led = RoleAssignment.objects.filter(user=user, revoked_at__isnull=True, role__in=BODY_ROLES[:2]).values(
+            "tos_id"
+        )
+        visible |= Q(tos_id__in=led)
+        if user.is_superuser:
+            visible = Q()
+    qs = qs.filter(visible)
+    if tos is not None:
+        qs = qs.filter(tos=tos)
+    if state == "upcoming":
+        qs = qs.filter(state__in=[MeetingState.CALLED, MeetingState.OPEN]).order_by("starts_at", "id")
+    elif state == "past":
+        qs = qs.filter(state=MeetingState.CLOSED)
+    return qs
+
+
+def meeting_detail(pk) -> Meeting:
+    return (
+        Meeting.objects.select_related("tos", "tos__municipality", "tos__charter", "created_by")
+        .prefetch_related(
+            Prefetch(
+                "agenda_items",
+                queryset=AgendaItem.objects.order_by("position").prefetch_related(
+                    Prefetch("materials", queryset=Material.objects.order_by("id")),
+                    Prefetch("candidates", queryset=Candidate.objects.order_by("position", "id")),
+                ),
+            )
+        )
+        .get(pk=pk)
+    )
+
+
+@dataclass
+class MyPart:
+    participant: Participant | None
+    voted_items: set
+    represented: list  # proxy participants whose votes I cast
+    voted_by_proxy: set = field(default_factory=set)  # (item id, participant id)
+
+
+def my_part(user, meeting: Meeting) -> MyPart:
+    if not user.is_authenticated:
+        return MyPart(None, set(), [])
+    participant = Participant.objects.filter(meeting=meeting, user=user).first()
+    if participant is None:
+        return MyPart(None, set(), [])
+    represented = list(Participant.objects.filter(proxy_holder=participant))
+    voted = set(VoteRecord.objects.filter(participant=participant).values_list("item_id", flat=True))
+    voted_by_proxy = set(
+        VoteRecord.objects.filter(participant__in=represented).values_list("item_id", "participant_id")
+    )
+    return MyPart(participant, voted, represented, voted_by_proxy)
+
+
+def participants(meeting: Meeting):
+    return (
+        Participant.objects.filter(meeting=meeting)
+        .select_related("entered_by", "delegate", "proxy_holder")
+        .order_by("full_name", "id")
+    )
+
+
+def receipts(meeting: Meeting):
+    """Published secret ballots as (item, receipt, choice or candidates) for anyone to check their own."""
+    from .models import Ballot, VoteKind, VoteState
+
+    items = [i for i in meeting.agenda_items.all() if i.secret and i.vote_state == VoteState.PUBLISHED]
+    rows = []
+    for item in items:
+        ballots = (
+            Ballot.objects.filter(item=item).exclude(receipt="").prefetch_related("candidates").order_by("receipt")
+        )
+        for ballot in ballots:
+            if item.vote_kind == VoteKind.ELECTION:
+                what = ", ".join(c.name for c in ballot.candidates.all())
+            else:
+                what = ballot.get_choice_display()
+            rows.append((item, ballot.receipt, what))
+    return rows
