@@ -106,11 +106,10 @@ def _detail_context(request, meeting):
     part = selectors.my_part(request.user, meeting)
     user = request.user
     items = list(meeting.agenda_items.all())
-    ballot_forms = {}
-    if part.participant is not None and meeting.state == MeetingState.OPEN:
-        for item in items:
-            if item.vote_state == VoteState.OPEN:
-                ballot_forms[item.pk] = BallotForm(item=item, represented=part.represented, auto_id=f"v{item.pk}_%s")
+    for item in items:
+        item.ballot_form = None
+        if part.participant is not None and meeting.state == MeetingState.OPEN and item.vote_state == VoteState.OPEN:
+            item.ballot_form = BallotForm(item=item, represented=part.represented, auto_id=f"v{item.pk}_%s")
     return {
         "meeting": meeting,
         "tos": meeting.tos,
@@ -118,7 +117,8 @@ def _detail_context(request, meeting):
         "rules": rules,
         "quorum": meeting_quorum(meeting, rules),
         "part": part,
-        "ballot_forms": ballot_forms,
+        "registration_phase": meeting.state in (MeetingState.CALLED, MeetingState.OPEN),
+        "can_view_participants": user.has_perm("meetings.view_participants", meeting),
         "can_run": user.has_perm("meetings.run_meeting", meeting),
         "can_edit": user.has_perm("meetings.change_meeting", meeting),
         "can_publish": user.has_perm("meetings.publish_results", meeting),

@@ -32,8 +32,8 @@ def _split(line: str) -> list[str]:
     return [part.strip() for part in line.strip().strip("|").split("|")]
 
 
-def parse_matrix(text: str) -> list[Cell]:
-    lines = [line for line in text.splitlines() if line.startswith("| Действие |")]
+def parse_matrix(text: str, header: str = "| Действие |") -> list[Cell]:
+    lines = [line for line in text.splitlines() if line.startswith(header)]
     assert len(lines) == 1, "the doc must contain exactly one role × action table"
     start = text.splitlines().index(lines[0])
     body = text.splitlines()[start:]
