@@ -203,6 +203,9 @@ class Command(BaseCommand):
                     admin, user, tos, f"{tos.territory_description.split(',')[0]}, д. {j + 2}", confirm=(n % 6 != 0)
                 )
                 n += 1
+        from sosedi.meetings import demo as meetings_demo
+
+        meetings_demo.load(tos_by_key)
         if not Notification.objects.filter(user=admin, kind="demo.welcome").exists():
             Notification.objects.create(
                 user=admin,
