@@ -19,7 +19,8 @@ CHARTER_FIELDS = (
     "majority_base",
     "conference_norm",
 )
-BODY_ROLES = (Role.CHAIR, Role.SECRETARY, Role.COUNCIL_MEMBER)
+LEADER_ROLES = (Role.CHAIR, Role.SECRETARY)
+BODY_ROLES = (*LEADER_ROLES, Role.COUNCIL_MEMBER)
 
 
 def charter_of(tos) -> Charter:

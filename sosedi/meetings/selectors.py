@@ -8,7 +8,7 @@ from django.db.models import Count, Prefetch, Q
 from sosedi.accounts.models import RoleAssignment
 
 from .models import AgendaItem, Candidate, Material, Meeting, MeetingState, Participant, VoteRecord
-from .rules_snapshot import BODY_ROLES
+from .rules_snapshot import LEADER_ROLES
 
 
 def meeting_list(*, user=None, tos=None, state: str = ""):
@@ -16,7 +16,7 @@ def meeting_list(*, user=None, tos=None, state: str = ""):
     qs = Meeting.objects.select_related("tos", "tos__municipality").annotate(items=Count("agenda_items"))
     visible = ~Q(state=MeetingState.DRAFT)
     if user is not None and user.is_authenticated:
-        led = RoleAssignment.objects.filter(user=user, revoked_at__isnull=True, role__in=BODY_ROLES[:2]).values(
+        led = RoleAssignment.objects.filter(user=user, revoked_at__isnull=True, role__in=LEADER_ROLES).values(
             "tos_id"
         )
         visible |= Q(tos_id__in=led)
@@ -95,3 +95,13 @@ def receipts(meeting: Meeting):
                 what = ballot.get_choice_display()
             rows.append((item, ballot.receipt, what))
     return rows
+
+
+def tos_i_lead(user) -> list:
+    """The ТОС whose meetings this person convenes (chair or secretary), for the shortcut on the list page."""
+    if not user.is_authenticated:
+        return []
+    from sosedi.territories.models import Tos
+
+    led = RoleAssignment.objects.filter(user=user, revoked_at__isnull=True, role__in=LEADER_ROLES).values("tos_id")
+    return list(Tos.objects.filter(pk__in=led).order_by("name"))

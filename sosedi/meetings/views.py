@@ -66,7 +66,13 @@ def meeting_list(request):
     return render(
         request,
         "meetings/list.html",
-        {"meetings": qs[:100], "tos": tos, "state": state, "can_add": can_add},
+        {
+            "meetings": qs[:100],
+            "tos": tos,
+            "state": state,
+            "can_add": can_add,
+            "my_tos": selectors.tos_i_lead(request.user) if tos is None else [],
+        },
     )
 
 
