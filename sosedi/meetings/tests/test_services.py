@@ -386,3 +386,52 @@ def test_council_session_quorum_is_of_body_members():
     assert "участвуют его члены" in exc.value.message_dict["__all__"][0]
     with pytest.raises(PermissionDenied):
         services.check_in_remote(actor=UserFactory(), meeting=m)
+
+
+def test_materials_are_checked_by_type_and_size():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sosedi.meetings.services import MATERIAL_MAX_BYTES
+
+    tos, chair = tos_with_chair()
+    m = make_meeting(tos, chair)
+    item = m.agenda_items.get()
+    with pytest.raises(ValidationError) as exc:
+        services.material_add(actor=chair, item=item, title="x", file=SimpleUploadedFile("virus.exe", b"MZ"))
+    assert "тип файла" in exc.value.message_dict["file"][0]
+    big = SimpleUploadedFile("smeta.pdf", b"0" * (MATERIAL_MAX_BYTES + 1))
+    with pytest.raises(ValidationError) as exc:
+        services.material_add(actor=chair, item=item, title="x", file=big)
+    assert "20 МБ" in exc.value.message_dict["file"][0]
+    material = services.material_add(
+        actor=chair, item=item, title="Смета", file=SimpleUploadedFile("smeta.pdf", b"%PDF")
+    )
+    assert material.file.name.endswith("smeta.pdf") and item.materials.count() == 1
+
+
+def test_agenda_is_frozen_once_the_meeting_opens():
+    tos, chair = tos_with_chair()
+    m = open_meeting(tos, chair)
+    with pytest.raises(PermissionDenied):
+        services.agenda_item_add(actor=chair, meeting=m, title="Ещё вопрос")
+
+
+def test_rules_frozen_at_opening_are_not_changed_by_a_later_charter_edit():
+    tos, chair = tos_with_chair(residents=3, remote_counts_for_quorum=True)
+    person = member(tos).user
+    m = open_meeting(tos, chair)
+    services.check_in_remote(actor=person, meeting=m)
+    services.charter_update(actor=chair, tos=tos, remote_counts_for_quorum=False)
+    m.refresh_from_db()
+    assert meeting_quorum(m).present == 1
+
+
+def test_cancelled_meeting_tells_the_members():
+    tos, chair = tos_with_chair()
+    people = members(tos, 2)
+    m = make_meeting(tos, chair)
+    services.meeting_call(actor=chair, meeting=m)
+    services.meeting_cancel(actor=chair, meeting=m, reason="Перенос из-за ремонта зала")
+    assert Notification.objects.filter(kind="meeting.cancelled", user__in=people).count() == 2
+    with pytest.raises(PermissionDenied):
+        services.meeting_open(actor=chair, meeting=m)
