@@ -16,9 +16,7 @@ def meeting_list(*, user=None, tos=None, state: str = ""):
     qs = Meeting.objects.select_related("tos", "tos__municipality").annotate(items=Count("agenda_items"))
     visible = ~Q(state=MeetingState.DRAFT)
     if user is not None and user.is_authenticated:
-        led = RoleAssignment.objects.filter(user=user, revoked_at__isnull=True, role__in=LEADER_ROLES).values(
-            "tos_id"
-        )
+        led = RoleAssignment.objects.filter(user=user, revoked_at__isnull=True, role__in=LEADER_ROLES).values("tos_id")
         visible |= Q(tos_id__in=led)
         if user.is_superuser:
             visible = Q()
