@@ -607,6 +607,19 @@ def register_paper(
         errors["delegate"] = [_("На конференции регистрируются делегаты — выберите делегата из списка.")]
     if errors:
         raise ValidationError(errors)
+    similar = _same_person_registered(meeting, full_name, birth_year)
+    if similar is not None:
+        raise ValidationError(
+            {
+                "full_name": [
+                    _(
+                        "Похоже, этот человек уже зарегистрирован: %(name)s, %(year)s г. р. (%(how)s). "
+                        "Дважды не учитываем."
+                    )
+                    % {"name": similar.full_name, "year": similar.birth_year, "how": similar.get_mode_display()}
+                ]
+            }
+        )
     participant = Participant(
         meeting=meeting,
         mode=ParticipationMode.PAPER,
@@ -619,6 +632,19 @@ def register_paper(
         checked_in_at=timezone.now(),
     )
     return _save_participant(participant, actor, "participant.paper")
+
+
+def _same_person_registered(meeting: Meeting, full_name: str, birth_year: int):
+    """A registration with the same surname, first name and year of birth — the paper sheet may omit the
+    patronymic the profile has, and the exact key alone would then count one person twice."""
+    surname_and_name = person_key(" ".join(full_name.split()[:2]), birth_year).split("|")[0]
+    candidates = Participant.objects.filter(meeting=meeting, birth_year=birth_year).only(
+        "full_name", "mode", "birth_year"
+    )
+    for participant in candidates:
+        if person_key(" ".join(participant.full_name.split()[:2]), birth_year).split("|")[0] == surname_and_name:
+            return participant
+    return None
 
 
 def proxy_register(

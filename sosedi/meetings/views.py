@@ -163,7 +163,11 @@ def meeting_edit(request, pk):
         request.FILES or None,
         auto_id="mat_%s",
     )
-    delegate_form = DelegateForm(request.POST if request.POST.get("form") == "delegate" else None, auto_id="del_%s")
+    delegate_form = DelegateForm(
+        request.POST if request.POST.get("form") == "delegate" else None,
+        auto_id="del_%s",
+        initial={"represents": meeting_rules(meeting)["conference_norm"]},  # the charter's norm of representation
+    )
     if request.method == "POST":
         which = request.POST.get("form")
         try:

@@ -130,7 +130,7 @@ def test_the_same_person_online_and_on_paper_is_counted_once():
         services.register_paper(
             actor=chair, meeting=m, full_name="  семенова   ольга ", birth_year=1970, address="д. 1"
         )
-    assert "учитывается один раз" in exc.value.message_dict["__all__"][0]
+    assert "Дважды не учитываем" in exc.value.message_dict["full_name"][0]
     assert meeting_quorum(m).present == 1
 
 
@@ -435,3 +435,33 @@ def test_cancelled_meeting_tells_the_members():
     assert Notification.objects.filter(kind="meeting.cancelled", user__in=people).count() == 2
     with pytest.raises(PermissionDenied):
         services.meeting_open(actor=chair, meeting=m)
+
+
+def test_paper_entry_without_the_patronymic_is_still_the_same_person():
+    tos, chair = tos_with_chair(remote_counts_for_quorum=True)
+    person = member(
+        tos, ResidentFactory(last_name="Орлова", first_name="Нина", patronymic="Петровна", birth_date=date(1958, 1, 9))
+    ).user
+    m = open_meeting(tos, chair)
+    services.check_in_remote(actor=person, meeting=m)
+    with pytest.raises(ValidationError) as exc:
+        services.register_paper(actor=chair, meeting=m, full_name="Орлова Нина", birth_year=1958, address="д. 1")
+    assert "Орлова Нина Петровна, 1958" in exc.value.message_dict["full_name"][0]
+    services.register_paper(actor=chair, meeting=m, full_name="Орлова Нина", birth_year=1990, address="д. 1")
+
+
+def test_the_database_refuses_a_second_registration_of_the_same_person():
+    from django.db import IntegrityError, transaction
+
+    tos, chair = tos_with_chair()
+    m = open_meeting(tos, chair)
+    services.register_paper(actor=chair, meeting=m, full_name="Ёлкина Анна", birth_year=1970, address="д. 1")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Participant.objects.create(
+            meeting=m,
+            mode="paper",
+            full_name="елкина анна",
+            birth_year=1970,
+            person_key=services.person_key("  ЕЛКИНА  Анна ", 1970),
+            checked_in_at=timezone.now(),
+        )
