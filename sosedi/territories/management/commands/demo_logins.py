@@ -16,7 +16,7 @@ LOGINS = [
     ("член совета ТОС «Солнечный квартал»", "council@demo.sosedi.ru"),
     ("председатель ТОС «Терновские родники» (село)", "chair.ternovka@demo.sosedi.ru"),
     ("секретарь ТОС «Терновские родники»", "secretary.ternovka@demo.sosedi.ru"),
-    ("участник ТОС", "member@demo.sosedi.ru"),
+    ("участник ТОС (может зарегистрироваться на идущем собрании)", "member@demo.sosedi.ru"),
     ("житель (заявка на вступление ждёт председателя)", "resident@demo.sosedi.ru"),
 ]
 
@@ -40,4 +40,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  | {role.ljust(width)} | {email.ljust(login_width)} |")
         self.stdout.write(line)
         self.stdout.write("С чего начать: войдите как председатель и рассмотрите заявку жителя на вступление.")
+        self.stdout.write(
+            "Собрания: «Солнечный квартал» проводит собрание прямо сейчас — войдите как участник ТОС, "
+            "зарегистрируйтесь и проголосуйте; как секретарь — ведите стол регистрации."
+        )
         self.stdout.write("")
