@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_documents
 
 app_name = "meetings"
 
@@ -18,4 +18,7 @@ urlpatterns = [
     path("<int:pk>/items/<int:item_pk>/vote/", views.vote, name="vote"),
     path("<int:pk>/items/<int:item_pk>/<str:action>/", views.item_action, name="item_action"),
     path("<int:pk>/receipts/", views.receipts, name="receipts"),
+    path("<int:pk>/protocol.docx", views_documents.protocol, name="protocol"),
+    path("<int:pk>/registration.docx", views_documents.registration_sheet, name="registration_sheet"),
+    path("<int:pk>/verify/", views_documents.verify, name="verify"),
 ]

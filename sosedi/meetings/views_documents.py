@@ -1,0 +1,49 @@
+"""The meeting's documents: protocol and registration sheet (DOCX), and the page that checks the record."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .documents import protocol_docx, registration_sheet_docx
+from .models import Meeting, MeetingState
+from .verification import verify_meeting
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _visible(request, pk) -> Meeting:
+    meeting = Meeting.objects.select_related("tos").filter(pk=pk).first()
+    if meeting is None or not request.user.has_perm("meetings.view_meeting", meeting):
+        raise Http404(_("Собрание не найдено"))
+    return meeting
+
+
+def docx_response(content: bytes, meeting: Meeting, stem: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=DOCX)
+    day = timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d")
+    response["Content-Disposition"] = f'attachment; filename="{stem}-{meeting.pk}-{day}.docx"'
+    return response
+
+
+def protocol(request, pk):
+    """Public once the meeting is over: the results of a собрание are to be published (ст. 29, 30 131-ФЗ)."""
+    meeting = _visible(request, pk)
+    if meeting.state != MeetingState.CLOSED:
+        messages.info(request, _("Протокол формируется после закрытия собрания."))
+        return redirect("meetings:detail", meeting.pk)
+    return docx_response(protocol_docx(meeting, base_url=request.build_absolute_uri("/")), meeting, "protocol")
+
+
+def registration_sheet(request, pk):
+    meeting = _visible(request, pk)
+    if not request.user.has_perm("meetings.view_participants", meeting):
+        raise PermissionDenied
+    return docx_response(registration_sheet_docx(meeting), meeting, "registration")
+
+
+def verify(request, pk):
+    meeting = _visible(request, pk)
+    return render(request, "meetings/verify.html", {"meeting": meeting, "check": verify_meeting(meeting)})
