@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from sosedi.accounts.api import router as accounts_router
+from sosedi.meetings.api import router as meetings_router
 from sosedi.territories.api import router as territories_router
 
 from . import errors
@@ -26,3 +27,4 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/", territories_router)
 api.add_router("/", accounts_router)
+api.add_router("/", meetings_router)
