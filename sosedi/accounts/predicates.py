@@ -9,9 +9,33 @@ import rules
 
 from .models import Role, RoleAssignment, Scope
 
+MEMO = "_sosedi_active_roles"
 
-def _active(user):
-    return RoleAssignment.objects.filter(user=user, revoked_at__isnull=True)
+
+def _roles(user) -> list[tuple]:
+    """The person's active roles as (role, scope, tos id, municipality id), read once per user object.
+
+    A page asks a dozen permission questions about the same person; each used to be its own query. The user
+    object lives for one request, so the memo does too; services that grant or revoke a role call
+    `forget_roles` on the instance they were given, so a test (or a command) that keeps the object sees the
+    change at once."""
+    memo = user.__dict__.get(MEMO)
+    if memo is None:
+        memo = list(
+            RoleAssignment.objects.filter(user=user, revoked_at__isnull=True).values_list(
+                "role", "scope", "tos_id", "municipality_id"
+            )
+        )
+        user.__dict__[MEMO] = memo
+    return memo
+
+
+def forget_roles(user) -> None:
+    user.__dict__.pop(MEMO, None)
+
+
+def _has_role(user, role: str) -> bool:
+    return any(r[0] == role for r in _roles(user))
 
 
 def _is_tos(obj) -> bool:
@@ -47,30 +71,30 @@ def _has_municipal_role(user, role: str, obj) -> bool:
     ids = _municipality_chain_ids(obj)
     if not ids:
         return False
-    return _active(user).filter(role=role, scope=Scope.MUNICIPALITY, municipality_id__in=ids).exists()
+    return any(r[0] == role and r[1] == Scope.MUNICIPALITY and r[3] in ids for r in _roles(user))
 
 
 def _has_tos_role(user, role: str, tos) -> bool:
     if not user.is_authenticated or not _is_tos(tos):
         return False
-    return _active(user).filter(role=role, scope=Scope.TOS, tos=tos).exists()
+    return any(r[0] == role and r[1] == Scope.TOS and r[2] == tos.pk for r in _roles(user))
 
 
 @rules.predicate
 def is_administrator(user) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
-    return user.is_superuser or _active(user).filter(role=Role.ADMINISTRATOR).exists()
+    return user.is_superuser or _has_role(user, Role.ADMINISTRATOR)
 
 
 @rules.predicate
 def is_association_staff(user) -> bool:
-    return user.is_authenticated and _active(user).filter(role=Role.ASSOCIATION_STAFF).exists()
+    return user.is_authenticated and _has_role(user, Role.ASSOCIATION_STAFF)
 
 
 @rules.predicate
 def is_expert(user) -> bool:
-    return user.is_authenticated and _active(user).filter(role=Role.EXPERT).exists()
+    return user.is_authenticated and _has_role(user, Role.EXPERT)
 
 
 @rules.predicate

@@ -14,7 +14,7 @@ from sosedi.notifications.services import notify
 
 from . import consent_texts
 from .models import ApiToken, Consent, ConsentKind, Role, RoleAssignment, Scope, User
-from .predicates import is_administrator, is_municipal_official_for
+from .predicates import forget_roles, is_administrator, is_municipal_official_for
 
 ANONYMISED = "[обезличено]"
 
@@ -296,6 +296,7 @@ def account_delete(*, actor, user: User) -> User:
         )
         Membership.objects.filter(user=user).update(address=ANONYMISED, message="")
         RoleAssignment.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
+        forget_roles(user)
         ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
         user.notifications.all().delete()
 
@@ -390,6 +391,7 @@ def role_grant(*, actor, user: User, role: str, tos=None, municipality=None, reg
                 assignment.save()
         except IntegrityError as exc:
             raise ValidationError({"role": [_("Эта роль уже занята — обновите страницу.")]}) from exc
+        forget_roles(user)
         audit_record(
             actor=actor,
             action="role.grant",
@@ -414,6 +416,7 @@ def role_revoke(*, actor, assignment: RoleAssignment) -> RoleAssignment:
     with transaction.atomic():
         assignment.revoked_at = timezone.now()
         assignment.save(update_fields=["revoked_at", "updated_at"])
+        forget_roles(assignment.user)
         audit_record(
             actor=actor,
             action="role.revoke",

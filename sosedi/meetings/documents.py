@@ -68,11 +68,13 @@ def _votes(item, names: dict) -> str:
 
 
 def _item_context(item, exclusive: set[str], exclusive_basis: str) -> dict:
-    kind = item.get_question_display()
+    # Only an exclusive power is worth a line: it is why a stricter majority applies (ч. 7 ст. 27 131-ФЗ).
+    kind = ""
     if item.question in exclusive:
-        kind = f"Вопрос исключительной компетенции собрания (конференции), {exclusive_basis}: {kind}."
-    else:
-        kind = f"{kind.capitalize()}."
+        kind = (
+            "Вопрос исключительной компетенции собрания (конференции), "
+            f"{exclusive_basis}: {item.get_question_display()}."
+        )
     context = {"position": item.position, "title": item.title, "kind": kind}
     if item.vote_state not in (VoteState.CLOSED, VoteState.PUBLISHED):
         return {**context, "votes": "", "result": "Голосование по вопросу не проводилось.", "rule": ""}

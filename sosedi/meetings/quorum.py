@@ -53,6 +53,21 @@ def base_of(meeting: Meeting, rules: dict) -> int:
     return rules["live_base"]
 
 
+def cached_quorum(meeting: Meeting, rules: dict | None = None) -> Quorum:
+    """The quorum for showing, cached under the meeting's content version (every registration bumps it), so
+    hundreds of phones polling the line cost one cache read each."""
+    from django.core.cache import cache
+
+    from sosedi.core.pagecache import content_version
+
+    key = f"meeting-quorum:{meeting.pk}:{content_version(f'meeting:{meeting.pk}')}"
+    quorum = cache.get(key)
+    if quorum is None:
+        quorum = meeting_quorum(meeting, rules)
+        cache.set(key, quorum, 60)
+    return quorum
+
+
 def meeting_quorum(meeting: Meeting, rules: dict | None = None) -> Quorum:
     rules = rules or meeting_rules(meeting)
     counts = participant_counts(meeting)

@@ -3,9 +3,11 @@ the number of queries does not grow with the number of meetings, items or partic
 
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q
 
 from sosedi.accounts.models import RoleAssignment
+from sosedi.core.pagecache import content_version
 
 from .models import AgendaItem, Candidate, Material, Meeting, MeetingState, Participant, VoteRecord
 from .rules_snapshot import LEADER_ROLES
@@ -30,9 +32,30 @@ def meeting_list(*, user=None, tos=None, state: str = ""):
     return qs
 
 
+PAGE_TIMEOUT = 60  # also bounds how long a change outside the meeting (the ТОС card, a role) can go unseen
+
+
+def meeting_scope(pk) -> str:
+    """Content-version scope of one meeting: bumped by every event of it (services._log)."""
+    return f"meeting:{pk}"
+
+
+def meeting_for_page(pk) -> Meeting:
+    """The meeting with its agenda for showing, from the cache while nothing in the meeting has changed. A live
+    meeting page is reloaded and polled by hundreds of participants; the version read is memoised per process
+    for a second (sosedi.core.pagecache), so a cached page costs one cache read and no database query.
+    Writes must not use this copy: they load the meeting afresh."""
+    key = f"meeting-page:{pk}:{content_version(meeting_scope(pk))}"
+    meeting = cache.get(key)
+    if meeting is None:
+        meeting = meeting_detail(pk)
+        cache.set(key, meeting, PAGE_TIMEOUT)
+    return meeting
+
+
 def meeting_detail(pk) -> Meeting:
     return (
-        Meeting.objects.select_related("tos", "tos__municipality", "tos__charter", "created_by")
+        Meeting.objects.select_related("tos", "tos__municipality", "tos__charter")
         .prefetch_related(
             Prefetch(
                 "agenda_items",
@@ -62,8 +85,10 @@ def my_part(user, meeting: Meeting) -> MyPart:
         return MyPart(None, set(), [])
     represented = list(Participant.objects.filter(proxy_holder=participant))
     voted = set(VoteRecord.objects.filter(participant=participant).values_list("item_id", flat=True))
-    voted_by_proxy = set(
-        VoteRecord.objects.filter(participant__in=represented).values_list("item_id", "participant_id")
+    voted_by_proxy = (
+        set(VoteRecord.objects.filter(participant__in=represented).values_list("item_id", "participant_id"))
+        if represented
+        else set()
     )
     return MyPart(participant, voted, represented, voted_by_proxy)
 

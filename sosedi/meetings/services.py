@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from sosedi.accounts.ages import is_at_least
 from sosedi.accounts.models import RoleAssignment
 from sosedi.core.audit import audit_record
+from sosedi.core.pagecache import bump_content_version
 from sosedi.notifications.services import notify
 from sosedi.territories.models import Membership, MembershipStatus
 
@@ -45,6 +46,7 @@ from .models import (
 )
 from .quorum import counted_modes, counted_participants, meeting_quorum
 from .rules_snapshot import BODY_ROLES, CHARTER_FIELDS, charter_of, current_rules, live_base, meeting_rules
+from .selectors import meeting_scope
 
 MATERIAL_TYPES = {".pdf", ".doc", ".docx", ".odt", ".xls", ".xlsx", ".ods", ".jpg", ".jpeg", ".png", ".txt"}
 MATERIAL_MAX_BYTES = 20 * 1024 * 1024
@@ -57,6 +59,8 @@ def _require(actor, perm: str, obj) -> None:
 
 
 def _log(actor, action: str, meeting: Meeting, obj=None, payload: dict | None = None, *, seal: bool = False):
+    # Every event changes what the meeting page shows: its cached copy and quorum are keyed by this version.
+    bump_content_version(meeting_scope(meeting.pk))
     event = audit_record(
         actor=actor, action=action, obj=obj or meeting, payload={"meeting": meeting.pk, **(payload or {})}
     )
@@ -94,6 +98,9 @@ def charter_update(*, actor, tos, **fields) -> Charter:
     with transaction.atomic():
         charter.save()
         audit_record(actor=actor, action="charter.update", obj=charter, payload={"tos": tos.pk, **fields})
+        # Meetings not yet opened read the charter live: their cached pages must not show the old provisions.
+        for pk in tos.meetings.filter(opened_at__isnull=True).values_list("pk", flat=True):
+            bump_content_version(meeting_scope(pk))
     return charter
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sosedi.core.forms_errors import apply_service_errors
+from sosedi.core.pagecache import cache_public_page
 from sosedi.territories.models import Tos
 
 from . import selectors, services
@@ -30,14 +31,16 @@ from .forms import (
     ProxyForm,
     default_start,
 )
-from .models import AgendaItem, Meeting, MeetingKind, MeetingState, ParticipationMode, VoteState
-from .quorum import counted_participants, meeting_quorum
+from .models import AgendaItem, Choice, Meeting, MeetingKind, MeetingState, ParticipationMode, VoteState
+from .quorum import cached_quorum, counted_participants, meeting_quorum
 from .rules_snapshot import charter_of, meeting_rules
 
 
 def _meeting(request, pk, perm="meetings.view_meeting") -> Meeting:
+    # Pages read the cached copy; actions load the meeting afresh, so a service never acts on a stale state.
+    load = selectors.meeting_for_page if request.method in ("GET", "HEAD") else selectors.meeting_detail
     try:
-        meeting = selectors.meeting_detail(pk)
+        meeting = load(pk)
     except Meeting.DoesNotExist:
         raise Http404(_("Собрание не найдено")) from None
     if not request.user.has_perm(perm, meeting):
@@ -111,6 +114,9 @@ def _detail_context(request, meeting):
     rules = meeting_rules(meeting)
     part = selectors.my_part(request.user, meeting)
     user = request.user
+    eligibility = ""
+    if user.is_authenticated and part.participant is None and meeting.state in (MeetingState.CALLED, MeetingState.OPEN):
+        eligibility = services.eligibility_error(user, meeting, rules)
     items = list(meeting.agenda_items.all())
     for item in items:
         item.ballot_form = None
@@ -121,30 +127,35 @@ def _detail_context(request, meeting):
         "tos": meeting.tos,
         "items": items,
         "rules": rules,
-        "quorum": meeting_quorum(meeting, rules),
+        "quorum": cached_quorum(meeting, rules),
         "part": part,
         "registration_phase": meeting.state in (MeetingState.CALLED, MeetingState.OPEN),
+        "choices": Choice.choices,
         "can_view_participants": user.has_perm("meetings.view_participants", meeting),
         "can_run": user.has_perm("meetings.run_meeting", meeting),
         "can_edit": user.has_perm("meetings.change_meeting", meeting),
         "can_publish": user.has_perm("meetings.publish_results", meeting),
-        "can_check_in": user.has_perm("meetings.check_in", meeting) and part.participant is None,
-        "eligibility": services.eligibility_error(user, meeting, rules) if user.is_authenticated else "",
+        # Eligibility (membership, age, delegate list, council) is stricter than the check-in permission and
+        # already answers it; the service checks both when the button is pressed.
+        "can_check_in": meeting.state == MeetingState.OPEN and not eligibility and part.participant is None,
+        "eligibility": eligibility,
         "notice_warning": services.notice_shortfall(meeting) if meeting.called_at else "",
         "receipt": request.session.pop(f"receipt-{meeting.pk}", None),
         "has_receipts": any(i.secret and i.vote_state == VoteState.PUBLISHED for i in items),
     }
 
 
+@cache_public_page(scopes=lambda pk: [selectors.meeting_scope(pk)])
 def meeting_detail(request, pk):
     meeting = _meeting(request, pk)
     return render(request, "meetings/detail.html", _detail_context(request, meeting))
 
 
+@cache_public_page(scopes=lambda pk: [selectors.meeting_scope(pk)])
 def quorum_panel(request, pk):
     """The quorum line alone, polled by htmx every few seconds while the meeting is open."""
     meeting = _meeting(request, pk)
-    return render(request, "meetings/_quorum.html", {"meeting": meeting, "quorum": meeting_quorum(meeting)})
+    return render(request, "meetings/_quorum.html", {"meeting": meeting, "quorum": cached_quorum(meeting)})
 
 
 @login_required

@@ -1,6 +1,7 @@
 """The meeting's documents: protocol and registration sheet (DOCX), and the page that checks the record."""
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -38,8 +39,12 @@ def protocol(request, pk):
 
 
 def registration_sheet(request, pk):
+    """Holds names, addresses and years of birth (152-ФЗ): only for those who run the meeting."""
     meeting = _visible(request, pk)
     if not request.user.has_perm("meetings.view_participants", meeting):
+        if not request.user.is_authenticated:
+            # The chair following a link while logged out should land on the login page, not on a bare 403.
+            return redirect_to_login(request.get_full_path())
         raise PermissionDenied
     return docx_response(registration_sheet_docx(meeting), meeting, "registration")
 

@@ -22,10 +22,14 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def grant(user, role: Role, *, tos=None, municipality=None, region=None) -> RoleAssignment:
+    from sosedi.accounts.predicates import forget_roles
+
     scope = Scope.TOS if tos else Scope.MUNICIPALITY if municipality else Scope.REGION
-    return RoleAssignment.objects.create(
+    assignment = RoleAssignment.objects.create(
         user=user, role=role, scope=scope, tos=tos, municipality=municipality, region=region
     )
+    forget_roles(user)
+    return assignment
 
 
 class ResidentFactory(UserFactory):

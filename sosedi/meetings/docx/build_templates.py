@@ -70,11 +70,19 @@ def protocol() -> None:
     doc.add_paragraph("{%p for item in items %}")
     heading = doc.add_paragraph()
     heading.add_run("{{ item.position }}. {{ item.title }}").bold = True
+    # Conditional paragraphs ({%p if %}) vanish with their condition, so an item without a vote or an
+    # ordinary question leaves no blank lines in the protocol.
+    doc.add_paragraph("{%p if item.kind %}")
     doc.add_paragraph("{{ item.kind }}")
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p if item.votes %}")
     doc.add_paragraph("{{ item.votes }}")
+    doc.add_paragraph("{%p endif %}")
     result = doc.add_paragraph()
     result.add_run("{{ item.result }}").bold = True
+    doc.add_paragraph("{%p if item.rule %}")
     doc.add_paragraph("{{ item.rule }}")
+    doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p endfor %}")
     doc.add_paragraph()
     doc.add_paragraph("Председательствующий ____________________ / {{ presiding }} /")

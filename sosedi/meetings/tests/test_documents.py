@@ -9,9 +9,9 @@ from docx import Document
 from sosedi.accounts.tests.factories import member
 from sosedi.meetings import services
 from sosedi.meetings.documents import protocol_docx, registration_sheet_docx
-from sosedi.meetings.models import VoteKind
+from sosedi.meetings.models import MeetingKind, VoteKind
 
-from .factories import open_meeting, tos_with_chair
+from .factories import meeting, open_meeting, tos_with_chair
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +93,8 @@ def test_protocol_download_is_public_after_closing_and_sheet_is_for_the_body(cli
     response = client.get(reverse("meetings:protocol", args=[m.pk]))
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert response.content[:2] == b"PK"
-    assert client.get(reverse("meetings:registration_sheet", args=[m.pk])).status_code == 403
+    anonymous = client.get(reverse("meetings:registration_sheet", args=[m.pk]))
+    assert anonymous.status_code == 302 and anonymous.url.startswith(reverse("accounts:login"))
     client.force_login(member(m.tos).user)
     assert client.get(reverse("meetings:registration_sheet", args=[m.pk])).status_code == 403
     client.force_login(chair)
@@ -105,3 +106,101 @@ def test_protocol_of_an_unfinished_meeting_is_not_generated(client):
     m = open_meeting(tos, chair)
     response = client.get(reverse("meetings:protocol", args=[m.pk]))
     assert response.status_code == 302 and response.url == reverse("meetings:detail", args=[m.pk])
+
+
+def test_protocol_file_is_named_by_the_meeting_date(client):
+    m, _chair, _ = _finished()
+    disposition = client.get(reverse("meetings:protocol", args=[m.pk]))["Content-Disposition"]
+    assert disposition.startswith("attachment;") and m.starts_at.strftime("%Y-%m-%d") in disposition
+
+
+def test_a_draft_meeting_has_no_documents_for_outsiders(client):
+    tos, chair = tos_with_chair()
+    m = meeting(tos, chair)
+    assert client.get(reverse("meetings:protocol", args=[m.pk])).status_code == 404
+    assert client.get(reverse("meetings:verify", args=[m.pk])).status_code == 404
+
+
+def _with_items(n: int):
+    """A closed meeting with n question items and one election, every vote closed with a ballot."""
+    tos, chair = tos_with_chair(residents=3)
+    m = meeting(tos, chair, items=n)
+    services.agenda_item_add(
+        actor=chair, meeting=m, title="Выборы", vote_kind=VoteKind.ELECTION, candidates=["Белова Ольга", "Рябов Иван"]
+    )
+    services.meeting_call(actor=chair, meeting=m)
+    services.meeting_open(actor=chair, meeting=m, presiding_name="Председателева А.", secretary_name="Секретарёва Е.")
+    voter = services.register_paper(
+        actor=chair, meeting=m, full_name="Избиратель Один", birth_year=1960, address="д. 1"
+    )
+    for item in m.agenda_items.prefetch_related("candidates"):
+        services.vote_open(actor=chair, item=item)
+        if item.vote_kind == VoteKind.ELECTION:
+            services.paper_ballot_enter(
+                actor=chair, item=item, participant=voter, candidate_ids=[item.candidates.all()[0].pk]
+            )
+        else:
+            services.paper_ballot_enter(actor=chair, item=item, participant=voter, choice="for")
+    services.meeting_close(actor=chair, meeting=m)
+    m.refresh_from_db()
+    return m
+
+
+def test_protocol_does_not_query_more_for_more_items():
+    counts, texts = [], []
+    for m in (_with_items(1), _with_items(6)):
+        with CaptureQueriesContext(connection) as ctx:
+            texts.append(_text(protocol_docx(m, base_url="http://x/")))
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1], counts
+    assert "6. Вопрос 6" in texts[1] and "7. Выборы" in texts[1] and "Избраны: Белова Ольга" in texts[1]
+
+
+def test_an_item_not_voted_on_says_so_and_has_no_result():
+    tos, chair = tos_with_chair(residents=3)
+    m = open_meeting(tos, chair, items=2)
+    first, second = m.agenda_items.order_by("position")
+    services.register_paper(actor=chair, meeting=m, full_name="Избиратель Один", birth_year=1960, address="д. 1")
+    services.vote_open(actor=chair, item=first)
+    services.meeting_close(actor=chair, meeting=m)
+    text = _text(protocol_docx(m, base_url="http://x/"))
+    after_second = text.split("2. Вопрос 2")[-1]
+    assert "Голосование по вопросу не проводилось." in after_second
+    assert "За —" not in after_second and "Решение" not in after_second
+
+
+def test_conference_protocol_names_the_conference_and_counts_delegates():
+    tos, chair = tos_with_chair(residents=300)
+    m = meeting(tos, chair, kind=MeetingKind.CONFERENCE)
+    delegates = [
+        services.delegate_add(actor=chair, meeting=m, full_name=f"Делегат Номер{n}", represents=100) for n in range(3)
+    ]
+    services.meeting_call(actor=chair, meeting=m)
+    services.meeting_open(actor=chair, meeting=m, presiding_name="Председателева А.", secretary_name="Секретарёва Е.")
+    for d in delegates[:2]:
+        services.register_paper(actor=chair, meeting=m, full_name=d.full_name, birth_year=1970, delegate=d)
+    services.meeting_close(actor=chair, meeting=m)
+    text = _text(protocol_docx(m, base_url="http://x/"))
+    assert "конференции граждан" in text and "делегатов — 2 из 3 избранных" in text
+    assert "делегатов 2 из 3" in text  # the quorum line of T10
+    sheet = _text(registration_sheet_docx(m))
+    assert "Делегат Номер0" in sheet and "делегат, представляет 100" in sheet
+
+
+def test_registration_sheet_names_the_proxy_holder():
+    tos, chair = tos_with_chair(residents=9, proxies_allowed=True)
+    m = open_meeting(tos, chair)
+    holder = services.register_paper(
+        actor=chair, meeting=m, full_name="Иванов Иван Иванович", birth_year=1950, address="д. 2"
+    )
+    services.proxy_register(
+        actor=chair,
+        meeting=m,
+        holder=holder,
+        full_name="Петрова Анна",
+        birth_year=1940,
+        address="д. 3",
+        document="№ 5 от 01.11.2026",
+    )
+    text = _text(registration_sheet_docx(m))
+    assert "по доверенности: представитель Иванов Иван Иванович, № 5 от 01.11.2026" in text

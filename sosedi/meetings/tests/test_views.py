@@ -226,3 +226,14 @@ def test_a_resident_who_is_not_a_member_sees_why_they_cannot_register(client):
     client.force_login(ResidentFactory())
     html = client.get(reverse("meetings:detail", args=[m.pk])).content.decode()
     assert "Подайте заявку на вступление" in html
+
+
+def test_anonymous_cached_page_shows_a_new_registration_at_once(client):
+    tos, chair = tos_with_chair(residents=9)
+    m = open_meeting(tos, chair)
+    first = client.get(reverse("meetings:detail", args=[m.pk]))
+    assert "Кворума нет: 0 из 9" in first.content.decode()
+    assert client.get(reverse("meetings:detail", args=[m.pk]))["X-Page-Cache"] == "hit"
+    services.register_paper(actor=chair, meeting=m, full_name="Новая Участница", birth_year=1970, address="д. 1")
+    assert "Кворума нет: 1 из 9" in client.get(reverse("meetings:detail", args=[m.pk])).content.decode()
+    assert "1 из 9" in client.get(reverse("meetings:quorum", args=[m.pk])).content.decode()
