@@ -78,6 +78,10 @@ def _item_context(item, exclusive: set[str], exclusive_basis: str) -> dict:
     context = {"position": item.position, "title": item.title, "kind": kind}
     if item.vote_state not in (VoteState.CLOSED, VoteState.PUBLISHED):
         return {**context, "votes": "", "result": "Голосование по вопросу не проводилось.", "rule": ""}
+    if item.vote_state == VoteState.CLOSED:
+        # The protocol is public; a result the leaders have not yet published stays out of it, as on the page
+        # and in the API.
+        return {**context, "votes": "", "result": "Итоги голосования ещё не опубликованы.", "rule": ""}
     names = {str(c.pk): c.name for c in item.candidates.all()}
     rule = RULE_WORDS.get(item.majority_rule, item.majority_rule)
     base = BASE_WORDS.get(item.majority_base, item.majority_base)

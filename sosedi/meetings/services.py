@@ -1000,6 +1000,7 @@ def vote_close(*, actor, item: AgendaItem) -> AgendaItem:
                 "base": item.majority_base,
                 "quorum": quorum.reached,
                 "decided": item.decided,
+                "result": item.result_text,
                 "ballots_digest": item.ballots_digest,
             },
             seal=True,

@@ -100,9 +100,46 @@ def _item_problems(item, close: dict | None, publish: dict | None) -> list[str]:
     return problems
 
 
+CHAIN_CHECK_SECONDS = 60
+
+
+def _chain():
+    """Walking the whole platform journal is the costly part and the same for every meeting; a public page
+    may be opened by many, so its answer is reused for a minute (the per-meeting checks below are not)."""
+    from django.core.cache import cache
+
+    result = cache.get("audit-chain-check")
+    if result is None:
+        result = audit_verify()
+        cache.set("audit-chain-check", result, CHAIN_CHECK_SECONDS)
+    return result
+
+
+def hash_stage(meeting: Meeting, value: str) -> str | None:
+    """What a hash printed on a (possibly earlier) protocol marks: the event of this meeting it belongs to,
+    in words with its time, or None when it is not a recorded state of this meeting."""
+    value = (value or "").strip().lower()
+    if len(value) != 64:
+        return None
+    event = AuditEvent.objects.filter(hash=value, payload__meeting=meeting.pk).values("action", "created_at").first()
+    if event is None:
+        return None
+    from django.utils import timezone
+
+    words = {
+        "meeting.open": "открытие собрания",
+        "vote.close": "закрытие голосования",
+        "vote.publish": "публикация итогов",
+        "meeting.close": "закрытие собрания",
+        "meeting.cancel": "отмена собрания",
+    }
+    when = timezone.localtime(event["created_at"]).strftime("%d.%m.%Y %H:%M")
+    return f"{words.get(event['action'], event['action'])}, {when}"
+
+
 def verify_meeting(meeting: Meeting) -> MeetingVerification:
     problems: list[str] = []
-    chain = audit_verify()
+    chain = _chain()
     if not chain.ok:
         problems.append(f"Журнал действий повреждён: запись № {chain.first_bad_seq} — {chain.reason}.")
     closes = _latest_payloads(meeting, "vote.close")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from .documents import protocol_docx, registration_sheet_docx
 from .models import Meeting, MeetingState
-from .verification import verify_meeting
+from .verification import hash_stage, verify_meeting
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -50,5 +50,13 @@ def registration_sheet(request, pk):
 
 
 def verify(request, pk):
+    """Anyone may check the record. A hash copied from a paper protocol printed before the last results were
+    published is still a valid state of the record: the page says which stage it marks."""
     meeting = _visible(request, pk)
-    return render(request, "meetings/verify.html", {"meeting": meeting, "check": verify_meeting(meeting)})
+    printed = (request.GET.get("hash") or "").strip()[:80]
+    stage = hash_stage(meeting, printed) if printed else None
+    return render(
+        request,
+        "meetings/verify.html",
+        {"meeting": meeting, "check": verify_meeting(meeting), "printed": printed, "stage": stage},
+    )

@@ -84,6 +84,7 @@ def test_election_in_the_protocol_lists_candidates():
     services.vote_open(actor=chair, item=item)
     services.paper_ballot_enter(actor=chair, item=item, participant=p, candidate_ids=[item.candidates.first().pk])
     services.meeting_close(actor=chair, meeting=m)
+    services.vote_publish(actor=chair, item=item)
     text = _text(protocol_docx(m, base_url="http://x/"))
     assert "Белова Ольга — 1; Рябов Иван — 0" in text and "Избраны: Белова Ольга" in text
 
@@ -142,6 +143,8 @@ def _with_items(n: int):
         else:
             services.paper_ballot_enter(actor=chair, item=item, participant=voter, choice="for")
     services.meeting_close(actor=chair, meeting=m)
+    for closed in m.agenda_items.filter(vote_state="closed"):
+        services.vote_publish(actor=chair, item=closed)  # only published results go into the public protocol
     m.refresh_from_db()
     return m
 
@@ -204,3 +207,16 @@ def test_registration_sheet_names_the_proxy_holder():
     )
     text = _text(registration_sheet_docx(m))
     assert "по доверенности: представитель Иванов Иван Иванович, № 5 от 01.11.2026" in text
+
+
+def test_unpublished_results_stay_out_of_the_public_protocol():
+    tos, chair = tos_with_chair(residents=3)
+    m = open_meeting(tos, chair)
+    p = services.register_paper(actor=chair, meeting=m, full_name="Житель Один", birth_year=1960, address="д.")
+    item = m.agenda_items.get()
+    services.vote_open(actor=chair, item=item)
+    services.paper_ballot_enter(actor=chair, item=item, participant=p, choice="for")
+    services.meeting_close(actor=chair, meeting=m)
+    item.refresh_from_db()
+    text = _text(protocol_docx(m, base_url="http://x/"))
+    assert "Итоги голосования ещё не опубликованы." in text and item.result_text not in text

@@ -129,3 +129,14 @@ def test_verify_page_is_public_and_says_the_record_is_intact(client):
     assert response.status_code == 200
     assert "Запись о собрании не изменена" in html and m.record_hash in html
     assert "<script" not in html.split("<main")[-1].split("</main>")[0]  # the verdict needs no JavaScript
+
+
+def test_a_hash_from_an_earlier_printed_protocol_is_recognised(client):
+    from sosedi.core.models import AuditEvent
+
+    m, _chair, _item = _finished()
+    earlier = AuditEvent.objects.filter(action="vote.close", payload__meeting=m.pk).latest("seq").hash
+    html = client.get(reverse("meetings:verify", args=[m.pk]) + f"?hash={earlier}").content.decode()
+    assert "Этот хеш — запись этого собрания: закрытие голосования" in html
+    html = client.get(reverse("meetings:verify", args=[m.pk]) + "?hash=" + "0" * 64).content.decode()
+    assert "Такого хеша в записи этого собрания нет" in html
