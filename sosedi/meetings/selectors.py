@@ -9,7 +9,7 @@ from django.db.models import Count, Prefetch, Q
 from sosedi.accounts.models import RoleAssignment
 from sosedi.core.pagecache import content_version
 
-from .models import AgendaItem, Candidate, Material, Meeting, MeetingState, Participant, VoteRecord
+from .models import AgendaItem, Candidate, Material, Meeting, MeetingState, Participant, VoteRecord, VoteState
 from .rules_snapshot import LEADER_ROLES
 
 
@@ -77,19 +77,23 @@ class MyPart:
     voted_by_proxy: set = field(default_factory=set)  # (item id, participant id)
 
 
-def my_part(user, meeting: Meeting) -> MyPart:
+def my_part(user, meeting: Meeting, *, proxies_allowed: bool = True) -> MyPart:
+    """The viewer's registration, the people they represent by proxy, and the items they have voted on. A live
+    page is reloaded often, so only what can exist is asked for: proxies where the charter allows them, votes
+    while some vote is open."""
     if not user.is_authenticated:
         return MyPart(None, set(), [])
     participant = Participant.objects.filter(meeting=meeting, user=user).first()
     if participant is None:
         return MyPart(None, set(), [])
-    represented = list(Participant.objects.filter(proxy_holder=participant))
-    voted = set(VoteRecord.objects.filter(participant=participant).values_list("item_id", flat=True))
-    voted_by_proxy = (
-        set(VoteRecord.objects.filter(participant__in=represented).values_list("item_id", "participant_id"))
-        if represented
-        else set()
+    represented = list(Participant.objects.filter(proxy_holder=participant)) if proxies_allowed else []
+    if not any(item.vote_state == VoteState.OPEN for item in meeting.agenda_items.all()):
+        return MyPart(participant, set(), represented)
+    rows = VoteRecord.objects.filter(participant__in=[participant, *represented]).values_list(
+        "item_id", "participant_id"
     )
+    voted = {item_id for item_id, pk in rows if pk == participant.pk}
+    voted_by_proxy = {(item_id, pk) for item_id, pk in rows if pk != participant.pk}
     return MyPart(participant, voted, represented, voted_by_proxy)
 
 

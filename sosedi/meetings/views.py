@@ -112,7 +112,7 @@ def charter_edit(request, tos_pk):
 
 def _detail_context(request, meeting):
     rules = meeting_rules(meeting)
-    part = selectors.my_part(request.user, meeting)
+    part = selectors.my_part(request.user, meeting, proxies_allowed=rules["proxies_allowed"])
     user = request.user
     eligibility = ""
     if user.is_authenticated and part.participant is None and meeting.state in (MeetingState.CALLED, MeetingState.OPEN):
