@@ -47,8 +47,6 @@ class DecisionForm(forms.Form):
     )
 
 
-
-
 @login_required
 def request_join(request, pk):
     tos = get_object_or_404(Tos.objects.select_related("municipality"), pk=pk)
