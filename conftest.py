@@ -17,6 +17,7 @@ def _fresh_cache():
     # Version numbers restart with every test's rolled-back database, so memos keyed by them must too.
     cache.clear()
     pagecache._memo.clear()
+    pagecache._dirty.clear()
     selectors._span_memo.clear()
     yield
     cache.clear()

@@ -37,24 +37,53 @@ def tos_scope(tos_id) -> str:
 _memo: dict[str, tuple[int, float]] = {}
 
 
+# Versions are also kept in the shared cache for this long. There are as many scopes as ТОС (35,000 pages that
+# are mostly cache misses), so the database is asked once per scope per this time, not on every miss. A bump
+# deletes the cached value after commit; a reader that read the database just before that commit could put the
+# old value back, and the short life bounds how long that rare race can show a stale page.
+SHARED_VERSION_TTL = 30
+
+
+def _version_key(key: str) -> str:
+    return f"content-version:{key}"
+
+
 def content_version(key: str = PUBLIC) -> int:
     ttl = getattr(settings, "PAGE_CACHE_VERSION_TTL", 1.0)
     now = time.monotonic()
     known = _memo.get(key)
     if known is not None and now - known[1] < ttl:
         return known[0]
-    version = ContentVersion.objects.filter(key=key).values_list("version", flat=True).first() or 0
+    shared = bool(ttl) and key not in _dirty
+    version = cache.get(_version_key(key)) if shared else None
+    if version is None:
+        version = ContentVersion.objects.filter(key=key).values_list("version", flat=True).first() or 0
+        if shared:
+            cache.add(_version_key(key), version, SHARED_VERSION_TTL)
     _memo[key] = (version, now)
     return version
+
+
+# Scopes this process has bumped in a transaction not yet committed: it reads their version from the database
+# (so its own change shows at once) and keeps that uncommitted number out of the shared cache.
+_dirty: set[str] = set()
+
+
+def _forget(key: str) -> None:
+    _dirty.discard(key)
+    _memo.pop(key, None)
+    cache.delete(_version_key(key))
 
 
 def bump_content_version(key: str = PUBLIC) -> None:
     updated = ContentVersion.objects.filter(key=key).update(version=F("version") + 1)
     if not updated:
         ContentVersion.objects.get_or_create(key=key, defaults={"version": 1})
+    _dirty.add(key)
     _memo.pop(key, None)
-    # After commit too: a reader of this process may have memoised the old version meanwhile.
-    transaction.on_commit(lambda: _memo.pop(key, None))
+    cache.delete(_version_key(key))
+    # After commit too: another process may have put the old (still committed) number back meanwhile.
+    transaction.on_commit(lambda: _forget(key))
 
 
 def _cacheable(request) -> bool:

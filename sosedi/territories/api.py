@@ -78,7 +78,8 @@ class TosDetail(TosListItem):
 
     @staticmethod
     def resolve_directions(obj):
-        return list(obj.directions.all())
+        # tos_detail hands the list over already read; list rows carry a prefetched relation instead.
+        return obj.direction_list if hasattr(obj, "direction_list") else list(obj.directions.all())
 
     @staticmethod
     def resolve_url(obj):
@@ -86,7 +87,7 @@ class TosDetail(TosListItem):
 
     @staticmethod
     def resolve_boundary_decisions(obj):
-        return list(obj.boundary_decisions.all())
+        return obj.decision_list if hasattr(obj, "decision_list") else list(obj.boundary_decisions.all())
 
 
 class TosPage(Schema):

@@ -1,14 +1,17 @@
 """Reads of the registry: lists, a ТОС with everything its page shows, map features and locate."""
 
 import json
+import time
 from dataclasses import dataclass
+from datetime import date
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Aggregate, Count, F, IntegerField, JSONField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, JSONObject
 from shapely.geometry import Point, shape
 
 from sosedi.accounts.models import Role, RoleAssignment
 
-from .models import Direction, Membership, MembershipStatus, Municipality, Tos, TosStatus
+from .models import BoundaryDecision, Direction, Membership, MembershipStatus, Municipality, Tos, TosStatus
 
 # More features than this in one map request are not readable anyway; the client zooms in for the rest.
 MAP_FEATURE_LIMIT = 2000
@@ -141,12 +144,48 @@ class CouncilSeat:
     user_id: int
 
 
-def tos_detail(pk) -> Tos:
-    """One ТОС with its municipality, directions, boundary decisions and the count of its members (a
-    correlated count over the (tos, status) index, not a GROUP BY of the wide ТОС row)."""
-    from django.db.models import IntegerField, OuterRef, Subquery
-    from django.db.models.functions import Coalesce
+class JSONList(Aggregate):
+    """The aggregated values as one JSON array: JSON_GROUP_ARRAY on SQLite, JSONB_AGG on PostgreSQL. Lets a
+    ТОС page fetch its small lists (directions, boundary decisions) inside the main query."""
 
+    function = "JSON_GROUP_ARRAY"
+    output_field = JSONField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    id: int
+    body: str
+    number: str
+    date: date
+
+
+_directions: dict = {}  # "at" → when read, "by_id" → {id: Direction}
+DIRECTIONS_TTL = 300
+
+
+def _directions_by_id() -> dict[int, Direction]:
+    """The eight directions are reference data (a data migration); each process keeps them for a few minutes
+    instead of joining them into every ТОС page."""
+    now = time.monotonic()
+    if not _directions or now - _directions["at"] > DIRECTIONS_TTL:
+        _directions["by_id"] = {d.pk: d for d in Direction.objects.all()}
+        _directions["at"] = now
+    return _directions["by_id"]
+
+
+def _json(value):
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def tos_detail(pk) -> Tos:
+    """One ТОС with its municipality, directions, boundary decisions and the count of its members, in one
+    query: the count is a correlated subquery over the (tos, status) index, the two short lists are JSON
+    aggregates in the same row (a ТОС page is mostly a cache miss — 35,000 of them — so every round trip to
+    the database counts). The lists are `tos.direction_list` and `tos.decision_list`."""
     members = (
         Membership.objects.filter(tos_id=OuterRef("pk"), status=MembershipStatus.ACTIVE)
         .order_by()
@@ -154,13 +193,40 @@ def tos_detail(pk) -> Tos:
         .annotate(n=Count("id"))
         .values("n")
     )
-    return (
+    directions = (
+        Tos.directions.through.objects.filter(tos_id=OuterRef("pk"))
+        .order_by()
+        .values("tos_id")
+        .annotate(ids=JSONList("direction_id"))
+        .values("ids")
+    )
+    decisions = (
+        BoundaryDecision.objects.filter(tos_id=OuterRef("pk"))
+        .order_by()
+        .values("tos_id")
+        .annotate(rows=JSONList(JSONObject(id="id", body="body", number="number", date="date")))
+        .values("rows")
+    )
+    tos = (
         Tos.objects.defer("boundary_simplified")
         .select_related("municipality", "municipality__region")
-        .prefetch_related(Prefetch("directions", queryset=Direction.objects.order_by("position")), "boundary_decisions")
-        .annotate(member_count=Coalesce(Subquery(members, output_field=IntegerField()), 0))
+        .annotate(
+            member_count=Coalesce(Subquery(members, output_field=IntegerField()), 0),
+            direction_ids=Subquery(directions, output_field=JSONField()),
+            decision_rows=Subquery(decisions, output_field=JSONField()),
+        )
         .get(pk=pk)
     )
+    by_id = _directions_by_id()
+    chosen = [by_id[i] for i in _json(tos.direction_ids) or [] if i in by_id]
+    tos.direction_list = sorted(chosen, key=lambda d: (d.position, d.pk))
+    rows = [
+        DecisionRow(id=r["id"], body=r["body"], number=r["number"], date=date.fromisoformat(str(r["date"])[:10]))
+        for r in _json(tos.decision_rows) or []
+    ]
+    # The model's order: newest decision first.
+    tos.decision_list = sorted(rows, key=lambda d: (d.date, d.id), reverse=True)
+    return tos
 
 
 _COUNCIL_ORDER = {Role.CHAIR: 0, Role.SECRETARY: 1, Role.COUNCIL_MEMBER: 2}

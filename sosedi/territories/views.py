@@ -78,7 +78,7 @@ def tos_detail(request, pk):
         "has_chair_on_platform": any(seat.role == Role.CHAIR for seat in council),
         "can_edit": request.user.has_perm("territories.change_tos", tos),
         "can_edit_contacts": request.user.has_perm("territories.change_tos_contacts", tos),
-        "boundary_decisions": list(tos.boundary_decisions.all()),
+        "boundary_decisions": tos.decision_list,
     }
     return render(request, "territories/tos_detail.html", context)
 

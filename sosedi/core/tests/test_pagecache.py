@@ -117,3 +117,27 @@ def test_locate_is_never_cached(client):
     TosFactory()
     client.get("/api/v1/tos/locate", {"lat": 51.5, "lon": 46.0})
     assert "X-Page-Cache" not in client.get("/api/v1/tos/locate", {"lat": 51.5, "lon": 46.0})
+
+
+def test_versions_are_shared_through_the_cache_and_a_commit_invalidates_them(
+    settings, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from sosedi.core import pagecache
+
+    settings.PAGE_CACHE_VERSION_TTL = 60
+    key = "tos:424242"
+    assert pagecache.content_version(key) == 0
+    assert cache.get(pagecache._version_key(key)) == 0  # other processes read it from here, not the database
+    pagecache._memo.clear()  # as another process would
+    with CaptureQueriesContext(connection) as ctx:
+        assert pagecache.content_version(key) == 0
+    assert len(ctx.captured_queries) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        pagecache.bump_content_version(key)
+        assert pagecache.content_version(key) == 1  # the writer sees its own change before commit
+        assert cache.get(pagecache._version_key(key)) is None  # the uncommitted number is not shared
+    pagecache._memo.clear()
+    assert pagecache.content_version(key) == 1
+    assert cache.get(pagecache._version_key(key)) == 1 and key not in pagecache._dirty
