@@ -6,11 +6,11 @@ from typing import Literal
 
 from ninja import Field, Query, Router, Schema, Status
 
-from sosedi.api.auth import TokenAuth
+from sosedi.api.auth import TOKEN_OR_SESSION
 from sosedi.api.errors import ErrorOut
 
 from . import selectors, services
-from .models import AgendaItem, Meeting, VoteKind, VoteState
+from .models import AgendaItem, Meeting, MeetingState, VoteKind, VoteState
 from .quorum import meeting_quorum
 from .rules_snapshot import meeting_rules
 
@@ -234,7 +234,7 @@ def meeting_get(request, meeting_id: int):
 
 @router.post(
     "/meetings/{meeting_id}/check-in",
-    auth=TokenAuth(),
+    auth=TOKEN_OR_SESSION,
     response={201: ParticipantOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Зарегистрироваться дистанционно",
 )
@@ -255,7 +255,7 @@ def _item(request, meeting_id: int, item_id: int) -> AgendaItem | None:
 
 @router.post(
     "/meetings/{meeting_id}/items/{item_id}/ballots",
-    auth=TokenAuth(),
+    auth=TOKEN_OR_SESSION,
     response={201: BallotOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Проголосовать по вопросу повестки",
 )
@@ -298,19 +298,18 @@ def item_result(request, meeting_id: int, item_id: int):
     return result
 
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
 @router.get(
     "/meetings/{meeting_id}/protocol",
-    response={200: bytes, 404: ErrorOut, 422: ErrorOut},
+    response={404: ErrorOut, 422: ErrorOut},
     summary="Протокол собрания (DOCX), после закрытия",
     openapi_extra={
         "responses": {
             200: {
                 "description": "Протокол в формате DOCX",
-                "content": {
-                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {
-                        "schema": {"type": "string", "format": "binary"}
-                    }
-                },
+                "content": {DOCX: {"schema": {"type": "string", "format": "binary"}}},
             }
         }
     },
@@ -320,6 +319,6 @@ def protocol(request, meeting_id: int):
     from .views_documents import docx_response
 
     meeting = _visible(request, meeting_id)
-    if meeting is None or meeting.state != "closed":
+    if meeting is None or meeting.state != MeetingState.CLOSED:
         return Status(404, {"detail": "Протокол формируется после закрытия собрания.", "errors": []})
     return docx_response(protocol_docx(meeting, base_url=request.build_absolute_uri("/")), meeting, "protocol")

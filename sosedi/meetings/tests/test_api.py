@@ -1,12 +1,21 @@
 import json
 
 import pytest
+import schemathesis
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from sosedi.accounts.tests.factories import member
 from sosedi.api.tokens import api_token_create
 from sosedi.meetings import services
+from sosedi.meetings.models import VoteKind
 
 from .factories import meeting as make_meeting
 from .factories import open_meeting, tos_with_chair
@@ -116,3 +125,81 @@ def test_list_queries_do_not_grow(client):
         assert body["count"] == n
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
+
+
+def _post_json(client, url, data, **headers):
+    return client.post(url, json.dumps(data), content_type="application/json", **headers)
+
+
+def test_election_result_names_candidates_votes_and_the_elected(client):
+    tos, chair = tos_with_chair(residents=3, remote_counts_for_quorum=True)
+    m = open_meeting(tos, chair, vote_kind=VoteKind.ELECTION, seats=1, candidates=["Андреева", "Борисов"])
+    item = m.agenda_items.get()
+    a, b = item.candidates.all()
+    people = [member(tos).user for _ in range(2)]
+    for person in people:
+        assert client.post(f"/api/v1/meetings/{m.pk}/check-in", **_bearer(person)).status_code == 201
+    services.vote_open(actor=chair, item=item)
+    url = f"/api/v1/meetings/{m.pk}/items/{item.pk}/ballots"
+    stranger = _post_json(client, url, {"candidates": [a.pk, 2**70]}, **_bearer(people[0]))
+    assert stranger.status_code == 422 and stranger.json()["errors"][0]["field"] == "candidates"
+    for person in people:
+        assert _post_json(client, url, {"candidates": [a.pk]}, **_bearer(person)).status_code == 201
+    services.vote_close(actor=chair, item=item)
+    services.vote_publish(actor=chair, item=item)
+    result = client.get(f"/api/v1/meetings/{m.pk}/items/{item.pk}/result").json()
+    assert result["candidates"] == {str(a.pk): 2, str(b.pk): 0} and result["elected"] == [a.pk]
+    assert result["decided"] is True and result["text"].startswith("Избраны: Андреева")
+    question = client.get(f"/api/v1/meetings/{m.pk}").json()["agenda"][0]
+    assert question["vote_kind"] == "election" and question["result"] == result
+    assert [c["name"] for c in question["candidates"]] == ["Андреева", "Борисов"]
+
+
+def test_session_check_in_and_revote_with_csrf_enforced_for_the_session(client):
+    tos, chair = tos_with_chair(residents=3, remote_counts_for_quorum=True)
+    person = member(tos).user
+    m = open_meeting(tos, chair)
+    item = m.agenda_items.get()
+    guarded = Client(enforce_csrf_checks=True)
+    guarded.force_login(person)
+    assert guarded.post(f"/api/v1/meetings/{m.pk}/check-in").status_code == 403
+    client.force_login(person)
+    assert client.post(f"/api/v1/meetings/{m.pk}/check-in").status_code == 201
+    services.vote_open(actor=chair, item=item)
+    url = f"/api/v1/meetings/{m.pk}/items/{item.pk}/ballots"
+    assert _post_json(client, url, {"choice": "for"}).json() == {"receipt": "", "replaced": False}
+    assert _post_json(client, url, {"choice": "against"}).json() == {"receipt": "", "replaced": True}
+    stranger = _post_json(client, url, {"choice": "for", "on_behalf_of": 2**40})
+    assert stranger.status_code == 422 and stranger.json()["errors"][0]["field"] == "on_behalf_of"
+
+
+@pytest.fixture
+def wsgi_connection():
+    """Requests sent straight to the WSGI app must not close the test transaction's connection."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+def test_real_responses_match_the_published_schema(wsgi_connection):
+    """The fuzzer mostly meets meetings that do not exist; here each read answers with real data."""
+    from config.wsgi import application
+
+    m, _chair, item = _finished()
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    checks = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+    calls = [
+        ("/api/v1/meetings", {}, {"tos": m.tos_id, "state": "past"}),
+        ("/api/v1/meetings/{meeting_id}", {"meeting_id": m.pk}, None),
+        ("/api/v1/meetings/{meeting_id}/items/{item_id}/result", {"meeting_id": m.pk, "item_id": item.pk}, None),
+        ("/api/v1/meetings/{meeting_id}/protocol", {"meeting_id": m.pk}, None),
+    ]
+    for path, params, query in calls:
+        case = schema[path]["GET"].Case(path_parameters=params, query=query)
+        response = case.call_and_validate(checks=checks)
+        assert response.status_code == 200, path
