@@ -90,6 +90,10 @@ def test_hybrid_assembly_from_call_to_protocol(browser, live_server, story, shoo
         expect(page.locator(".messages")).to_contain_text("Вы зарегистрированы")
         phones.append((context, page))
     member_page = phones[0][1]
+    member_page.goto(f"{live_server.url}/meetings/{meeting.pk}/pass/")  # the code to show at the door
+    expect(member_page.locator(".door-code")).to_have_text(meeting.door_passes.get().code)
+    check_narrow(member_page, assert_accessible, shoot, "door-pass")
+    member_page.goto(f"{live_server.url}/meetings/{meeting.pk}/")
     expect(member_page.locator("#quorum")).to_contain_text("Кворума нет: 2 из 9")
     check_narrow(member_page, assert_accessible, shoot, "member-registered")
 
@@ -105,6 +109,7 @@ def test_hybrid_assembly_from_call_to_protocol(browser, live_server, story, shoo
     )
     assert_accessible(chair_page)
     shoot(chair_page, "desk")
+    check_narrow(chair_page, assert_accessible, shoot, "desk")  # the secretary at the door works from a phone
     expect(member_page.locator("#quorum")).to_contain_text("Кворум есть: 3 из 9", timeout=15_000)  # no reload
     shoot(member_page, "quorum-turned")
 
