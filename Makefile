@@ -47,6 +47,7 @@ lint: venv
 
 bench: venv
 	bash bench/run.sh
+	bash bench/run_meetings.sh
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
