@@ -1,24 +1,38 @@
-import os, time, random
-os.environ.setdefault("DJANGO_SETTINGS_MODULE","config.settings")
-import django; django.setup()
-from django.test import Client
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-from sosedi.territories.models import Tos
-ids = list(Tos.objects.values_list("pk", flat=True)[:35000])
-rng = random.Random(int(time.time()))
-c = Client()
-c.get(f"/tos/{ids[0]}/")
-best = 1e9
-for rep in range(5):
+"""Cost of a ТОС page cache miss in one process (no server, no load generator): 5 × 100 random pages, best run.
+
+    DATABASE_URL=postgres://…/sosedi_bench REDIS_URL=redis://127.0.0.1:6379/15 DEBUG=false \\
+        PYTHONPATH=. .venv/bin/python bench/probe_tos_page.py
+"""
+
+import os
+import random
+import time
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from sosedi.territories.models import Tos  # noqa: E402
+
+ids = list(Tos.objects.values_list("pk", flat=True))
+rng = random.Random(int(time.time()))  # new pages each run: a page seen before is a cache hit
+client = Client()
+client.get(f"/tos/{ids[0]}/")
+best = float("inf")
+for _ in range(5):
     sample = rng.sample(ids, 100)
-    t = time.perf_counter()
+    started = time.perf_counter()
     for pk in sample:
-        r = c.get(f"/tos/{pk}/")
-        assert r.status_code == 200
-    best = min(best, (time.perf_counter() - t) / 100 * 1000)
+        assert client.get(f"/tos/{pk}/").status_code == 200
+    best = min(best, (time.perf_counter() - started) / 100 * 1000)
 print(f"tos page miss: {best:.2f} ms (best of 5×100)")
 with CaptureQueriesContext(connection) as ctx:
-    c.get(f"/tos/{rng.choice(ids)}/")
+    client.get(f"/tos/{rng.choice(ids)}/")
 print(len(ctx.captured_queries), "queries")
-for q in ctx.captured_queries: print("  ", q["sql"][:110])
+for query in ctx.captured_queries:
+    print("  ", query["sql"][:110])
