@@ -157,13 +157,7 @@ def result_of(item: AgendaItem) -> dict | None:
 
 
 def _visible(request, meeting_id: int) -> Meeting | None:
-    if not 0 < meeting_id < 2**62:
-        return None
-    try:
-        meeting = selectors.meeting_detail(meeting_id)
-    except Meeting.DoesNotExist:
-        return None
-    return meeting if request.user.has_perm("meetings.view_meeting", meeting) else None
+    return selectors.visible_meeting(request.user, meeting_id)
 
 
 def _detail(meeting: Meeting) -> dict:

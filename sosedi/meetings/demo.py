@@ -81,6 +81,18 @@ def _create(actor, tos, *, title, kind, fmt, days, items, place="", link=""):
     return meeting
 
 
+def _open_with_the_board_online(meeting: Meeting, chair) -> list:
+    """Call and open a «Солнечный квартал» meeting; its chair, secretary and a council member join online."""
+    services.meeting_call(actor=chair, meeting=meeting)
+    services.meeting_open(
+        actor=chair, meeting=meeting, presiding_name="Кузнецова Г. П.", secretary_name="Павлова И. А."
+    )
+    online = [_user(e) for e in ("chair@demo.sosedi.ru", "secretary@demo.sosedi.ru", "council@demo.sosedi.ru")]
+    for user in online:
+        services.check_in_remote(actor=user, meeting=meeting)
+    return online
+
+
 def _move_back(meeting: Meeting, days: int) -> None:
     """Put a meeting that was just run `days` days into the past, keeping its duration and notice period."""
     target = timezone.localtime().replace(hour=18, minute=0, second=0, microsecond=0) - timedelta(days=days)
@@ -124,13 +136,7 @@ def finished_assembly(tos: Tos, chair, secretary) -> None:
             },
         ],
     )
-    services.meeting_call(actor=chair, meeting=meeting)
-    services.meeting_open(
-        actor=chair, meeting=meeting, presiding_name="Кузнецова Г. П.", secretary_name="Павлова И. А."
-    )
-    online = [_user(e) for e in ("chair@demo.sosedi.ru", "secretary@demo.sosedi.ru", "council@demo.sosedi.ru")]
-    for user in online:
-        services.check_in_remote(actor=user, meeting=meeting)
+    online = _open_with_the_board_online(meeting, chair)
     paper = [
         services.register_paper(actor=secretary, meeting=meeting, full_name=n, birth_year=y, address=a)
         for n, y, a in paper_people(214)
@@ -214,12 +220,7 @@ def hybrid_in_progress(tos: Tos, chair, secretary) -> None:
             },
         ],
     )
-    services.meeting_call(actor=chair, meeting=meeting)
-    services.meeting_open(
-        actor=chair, meeting=meeting, presiding_name="Кузнецова Г. П.", secretary_name="Павлова И. А."
-    )
-    for email in ("chair@demo.sosedi.ru", "secretary@demo.sosedi.ru", "council@demo.sosedi.ru"):
-        services.check_in_remote(actor=_user(email), meeting=meeting)
+    _open_with_the_board_online(meeting, chair)
     for name, year, address in paper_people(203, seed=500):
         services.register_paper(actor=secretary, meeting=meeting, full_name=name, birth_year=year, address=address)
     first = meeting.agenda_items.order_by("position").first()

@@ -11,7 +11,7 @@ from django.db.models import Count, Sum
 from sosedi.core.rulesets import parse_fraction
 
 from . import arithmetic
-from .models import Meeting, MeetingKind, MeetingState, Participant, ParticipationMode
+from .models import Meeting, MeetingKind, Participant, ParticipationMode
 from .rules_snapshot import meeting_rules
 
 
@@ -46,26 +46,12 @@ def participant_counts(meeting: Meeting) -> dict[str, int]:
     return {row["mode"]: row["n"] for row in rows}
 
 
-def base_of(meeting: Meeting, rules: dict) -> int:
-    """The frozen base once the meeting has opened; before that, the current figure."""
-    if meeting.residents_16plus is not None and meeting.state != MeetingState.DRAFT and meeting.opened_at:
-        return meeting.residents_16plus
-    return rules["live_base"]
-
-
 def cached_quorum(meeting: Meeting, rules: dict | None = None) -> Quorum:
-    """The quorum for showing, cached under the meeting's content version (every registration bumps it), so
-    hundreds of phones polling the line cost one cache read each."""
-    from django.core.cache import cache
+    """The quorum for showing, kept while no registration changes it, so hundreds of phones polling the line
+    cost one cache read each."""
+    from .selectors import cached_for_meeting
 
-    from sosedi.core.pagecache import content_version
-
-    key = f"meeting-quorum:{meeting.pk}:{content_version(f'meeting:{meeting.pk}')}"
-    quorum = cache.get(key)
-    if quorum is None:
-        quorum = meeting_quorum(meeting, rules)
-        cache.set(key, quorum, 60)
-    return quorum
+    return cached_for_meeting(meeting.pk, "quorum", lambda: meeting_quorum(meeting, rules))
 
 
 def meeting_quorum(meeting: Meeting, rules: dict | None = None) -> Quorum:
@@ -74,7 +60,7 @@ def meeting_quorum(meeting: Meeting, rules: dict | None = None) -> Quorum:
     modes = counted_modes(rules)
     present = sum(n for mode, n in counts.items() if mode in modes)
     not_counted_remote = 0 if ParticipationMode.REMOTE in modes else counts.get(ParticipationMode.REMOTE, 0)
-    base = base_of(meeting, rules)
+    base = rules["live_base"]  # frozen at opening; the current figure before (rules_snapshot.meeting_rules)
     if meeting.kind == MeetingKind.CONFERENCE:
         return _conference(meeting, rules, counts, base, not_counted_remote)
     rule = rules["quorum"]

@@ -73,9 +73,10 @@ def _share(votes: int, base: int, base_kind: str, rule: str) -> str:
 
 def decide_question(*, counts: dict, present: int, entitled: int, rule: str, base_kind: str, quorum: bool) -> Decision:
     base = arithmetic.majority_base(base_kind, present=present, cast=counts["cast"], entitled=entitled)
-    share = _share(counts["for"], base, base_kind, rule)
-    if rule == MajorityRule.SIMPLE:
+    if rule == MajorityRule.SIMPLE:  # compares for with against, so both are said
         share = f"за {counts['for']}, против {counts['against']}, воздержались {counts['abstain']}"
+    else:
+        share = _share(counts["for"], base, base_kind, rule)
     if not quorum:
         return Decision(False, f"Решение не принято: не было кворума ({share}).")
     adopted = arithmetic.is_adopted(rule, votes_for=counts["for"], votes_against=counts["against"], base=base)

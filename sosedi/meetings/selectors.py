@@ -7,22 +7,27 @@ from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q
 
 from sosedi.accounts.models import RoleAssignment
+from sosedi.accounts.predicates import is_administrator
 from sosedi.core.pagecache import content_version
 
 from .models import AgendaItem, Candidate, Material, Meeting, MeetingState, Participant, VoteRecord, VoteState
 from .rules_snapshot import LEADER_ROLES
 
 
+def _led_tos_ids(user):
+    """The ТОС this person convenes meetings of (chair or secretary), as a subquery."""
+    return RoleAssignment.objects.filter(user=user, revoked_at__isnull=True, role__in=LEADER_ROLES).values("tos_id")
+
+
 def meeting_list(*, user=None, tos=None, state: str = ""):
-    """Meetings a visitor may see: everything but drafts, plus the drafts of ТОС the user leads."""
+    """Meetings a visitor may see — the list form of `meetings.view_meeting`: everything but drafts, plus the
+    drafts of ТОС the user leads; administrators see all."""
     qs = Meeting.objects.select_related("tos", "tos__municipality").annotate(items=Count("agenda_items"))
-    visible = ~Q(state=MeetingState.DRAFT)
-    if user is not None and user.is_authenticated:
-        led = RoleAssignment.objects.filter(user=user, revoked_at__isnull=True, role__in=LEADER_ROLES).values("tos_id")
-        visible |= Q(tos_id__in=led)
-        if user.is_superuser:
-            visible = Q()
-    qs = qs.filter(visible)
+    if user is None or not is_administrator(user):
+        visible = ~Q(state=MeetingState.DRAFT)
+        if user is not None and user.is_authenticated:
+            visible |= Q(tos_id__in=_led_tos_ids(user))
+        qs = qs.filter(visible)
     if tos is not None:
         qs = qs.filter(tos=tos)
     if state == "upcoming":
@@ -40,17 +45,34 @@ def meeting_scope(pk) -> str:
     return f"meeting:{pk}"
 
 
+def cached_for_meeting(pk, name: str, build):
+    """`build()` kept in the cache while nothing in meeting `pk` has changed: the key carries the meeting's
+    content version, which every event of the meeting bumps. A live page is reloaded and polled by hundreds of
+    participants; the version read is memoised per process (sosedi.core.pagecache), so a hit costs one cache
+    read and no database query."""
+    key = f"meeting-{name}:{pk}:{content_version(meeting_scope(pk))}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, PAGE_TIMEOUT)
+    return value
+
+
 def meeting_for_page(pk) -> Meeting:
-    """The meeting with its agenda for showing, from the cache while nothing in the meeting has changed. A live
-    meeting page is reloaded and polled by hundreds of participants; the version read is memoised per process
-    for a second (sosedi.core.pagecache), so a cached page costs one cache read and no database query.
-    Writes must not use this copy: they load the meeting afresh."""
-    key = f"meeting-page:{pk}:{content_version(meeting_scope(pk))}"
-    meeting = cache.get(key)
-    if meeting is None:
-        meeting = meeting_detail(pk)
-        cache.set(key, meeting, PAGE_TIMEOUT)
-    return meeting
+    """The meeting with its agenda for showing. Writes must not use this copy: they load the meeting afresh."""
+    return cached_for_meeting(pk, "page", lambda: meeting_detail(pk))
+
+
+def visible_meeting(user, pk, *, for_page: bool = False) -> Meeting | None:
+    """The meeting with its agenda if `user` may see it (`meetings.view_meeting`), else None — the one answer
+    to "may this person see this meeting" for the pages, the documents and the API."""
+    if not 0 < int(pk) < 2**62:
+        return None
+    try:
+        meeting = meeting_for_page(pk) if for_page else meeting_detail(pk)
+    except Meeting.DoesNotExist:
+        return None
+    return meeting if user.has_perm("meetings.view_meeting", meeting) else None
 
 
 def meeting_detail(pk) -> Meeting:
@@ -130,5 +152,4 @@ def tos_i_lead(user) -> list:
         return []
     from sosedi.territories.models import Tos
 
-    led = RoleAssignment.objects.filter(user=user, revoked_at__isnull=True, role__in=LEADER_ROLES).values("tos_id")
-    return list(Tos.objects.filter(pk__in=led).order_by("name"))
+    return list(Tos.objects.filter(pk__in=_led_tos_ids(user)).order_by("name"))

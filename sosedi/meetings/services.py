@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sosedi.accounts.ages import is_at_least
-from sosedi.accounts.models import RoleAssignment
+from sosedi.accounts.predicates import is_tos_body, is_tos_member
 from sosedi.core.audit import audit_record
 from sosedi.core.pagecache import bump_content_version
 from sosedi.notifications.services import notify
@@ -72,14 +72,14 @@ def _log(actor, action: str, meeting: Meeting, obj=None, payload: dict | None = 
     return event
 
 
+def _normal_name(full_name: str) -> str:
+    """Case, ё/е and spacing do not matter."""
+    return " ".join(full_name.lower().replace("ё", "е").split())
+
+
 def person_key(full_name: str, birth_year: int) -> str:
-    """Same person, however typed: case, ё/е and spacing do not matter."""
-    name = " ".join(full_name.lower().replace("ё", "е").split())
-    return f"{name}|{birth_year}"
-
-
-def full_name_of(user) -> str:
-    return " ".join(p for p in (user.last_name, user.first_name, getattr(user, "patronymic", "")) if p) or user.email
+    """Same person, however typed."""
+    return f"{_normal_name(full_name)}|{birth_year}"
 
 
 # ---------------------------------------------------------------- charter
@@ -181,10 +181,6 @@ def meeting_update(*, actor, meeting: Meeting, **fields) -> Meeting:
     return meeting
 
 
-def _exclusive_powers(meeting: Meeting) -> set[str]:
-    return set(meeting_rules(meeting)["exclusive_powers"]["value"])
-
-
 def agenda_item_add(
     *,
     actor,
@@ -202,14 +198,15 @@ def agenda_item_add(
     title = (title or "").strip()
     if not title:
         errors["title"] = [_("Сформулируйте вопрос.")]
-    exclusive = _exclusive_powers(meeting)
-    if meeting.kind == MeetingKind.COUNCIL and question in exclusive:
-        rule = meeting_rules(meeting)["exclusive_powers"]
+    # Read once: before opening, the rules are resolved from the rule sets and the charter (several queries).
+    rules = meeting_rules(meeting)
+    exclusive = rules["exclusive_powers"]
+    if meeting.kind == MeetingKind.COUNCIL and question in exclusive["value"]:
         errors["question"] = [
             _("Этот вопрос решает только собрание или конференция граждан, а не совет ТОС (%(basis)s).")
-            % {"basis": rule["basis"]}
+            % {"basis": exclusive["basis"]}
         ]
-    if secret and not meeting_rules(meeting)["secret_ballot_allowed"]:
+    if secret and not rules["secret_ballot_allowed"]:
         errors["secret"] = [_("Устав ТОС не предусматривает тайного голосования.")]
     names = [n.strip() for n in (candidates or []) if n.strip()]
     if vote_kind == VoteKind.ELECTION:
@@ -269,11 +266,10 @@ def material_add(*, actor, item: AgendaItem, title: str, file) -> Material:
     return material
 
 
-def notice_shortfall(meeting: Meeting, called_on=None) -> str:
+def notice_shortfall(meeting: Meeting, rules: dict | None = None) -> str:
     """A warning (not a refusal: the charter sets the term) when members were told later than the minimum."""
-    rules = meeting_rules(meeting)
-    notice = rules["notice_days"]
-    called = called_on or (timezone.localdate(meeting.called_at) if meeting.called_at else timezone.localdate())
+    notice = (rules or meeting_rules(meeting))["notice_days"]
+    called = timezone.localdate(meeting.called_at) if meeting.called_at else timezone.localdate()
     days = (timezone.localdate(meeting.starts_at) - called).days
     if days < int(notice["value"]):
         return _(
@@ -343,13 +339,12 @@ def meeting_open(*, actor, meeting: Meeting, presiding_name: str = "", secretary
         raise ValidationError({"__all__": [_("Открыть можно только назначенное собрание.")]})
     base = live_base(meeting)
     if base <= 0:
-        field = "__all__"
         message = (
             _("В совете ТОС нет ни одного члена на платформе.")
             if meeting.kind == MeetingKind.COUNCIL
             else _("Укажите в карточке ТОС число жителей 16 лет и старше: без него кворум не посчитать.")
         )
-        raise ValidationError({field: [message]})
+        raise ValidationError({"__all__": [message]})
     if meeting.kind == MeetingKind.CONFERENCE and not meeting.delegates.exists():
         raise ValidationError({"__all__": [_("Внесите список избранных делегатов конференции.")]})
     with transaction.atomic():
@@ -453,17 +448,10 @@ def eligibility_error(user, meeting: Meeting, rules: dict | None = None) -> str:
     if not user.is_authenticated:
         return _("Войдите, чтобы зарегистрироваться.")
     if meeting.kind == MeetingKind.COUNCIL:
-        if not RoleAssignment.objects.filter(
-            user=user, tos=meeting.tos, revoked_at__isnull=True, role__in=BODY_ROLES
-        ).exists():
-            return _("В заседании совета участвуют его члены.")
-        return ""
+        return "" if is_tos_body(user, meeting.tos) else _("В заседании совета участвуют его члены.")
     if meeting.kind == MeetingKind.CONFERENCE and not meeting.delegates.filter(user=user).exists():
         return _("В конференции участвуют избранные делегаты; вас нет в их списке.")
-    if (
-        meeting.kind == MeetingKind.ASSEMBLY
-        and not Membership.objects.filter(tos=meeting.tos, user=user, status=MembershipStatus.ACTIVE).exists()
-    ):
+    if meeting.kind == MeetingKind.ASSEMBLY and not is_tos_member(user, meeting.tos):
         return _("Регистрируются участники ТОС, чьё проживание подтверждено. Подайте заявку на вступление.")
     return _age_error(rules, user.birth_date, meeting)
 
@@ -471,7 +459,7 @@ def eligibility_error(user, meeting: Meeting, rules: dict | None = None) -> str:
 def _user_participant(user, meeting: Meeting, mode: str, entered_by=None) -> Participant:
     membership = Membership.objects.filter(tos=meeting.tos, user=user, status=MembershipStatus.ACTIVE).first()
     delegate = meeting.delegates.filter(user=user).first() if meeting.kind == MeetingKind.CONFERENCE else None
-    name = full_name_of(user)
+    name = user.full_name or user.email
     year = user.birth_date.year if user.birth_date else 0
     return Participant(
         meeting=meeting,
@@ -588,9 +576,32 @@ def register_paper(
 ) -> Participant:
     """A registration written on the paper sheet, typed in by the secretary and marked as paper."""
     _require(actor, "meetings.run_meeting", meeting)
-    rules = meeting_rules(meeting)
-    errors: dict[str, list[str]] = {}
     full_name = " ".join((full_name or "").split())
+    errors = _paper_person_errors(meeting, meeting_rules(meeting), full_name, birth_year)
+    if meeting.kind == MeetingKind.ASSEMBLY and not (address or "").strip():
+        errors["address"] = [_("Укажите адрес проживания на территории ТОС.")]
+    if meeting.kind == MeetingKind.CONFERENCE and delegate is None:
+        errors["delegate"] = [_("На конференции регистрируются делегаты — выберите делегата из списка.")]
+    if errors:
+        raise ValidationError(errors)
+    _refuse_same_person(meeting, full_name, birth_year)
+    participant = Participant(
+        meeting=meeting,
+        mode=ParticipationMode.PAPER,
+        full_name=full_name,
+        address=(address or "").strip(),
+        birth_year=birth_year,
+        person_key=person_key(full_name, birth_year),
+        delegate=delegate,
+        entered_by=actor,
+        checked_in_at=timezone.now(),
+    )
+    return _save_participant(participant, actor, "participant.paper")
+
+
+def _paper_person_errors(meeting: Meeting, rules: dict, full_name: str, birth_year: int | None) -> dict:
+    """What is wrong with a person as written on paper (a registration sheet, a доверенность)."""
+    errors: dict[str, list[str]] = {}
     if meeting.state != MeetingState.OPEN:
         errors["__all__"] = [_("Регистрация идёт, когда собрание открыто.")]
     if len(full_name.split()) < 2:
@@ -608,13 +619,21 @@ def register_paper(
             _("Участвуют жители, достигшие %(age)s лет (%(basis)s).")
             % {"age": min_age, "basis": rules["min_age"]["basis"]}
         ]
-    if meeting.kind == MeetingKind.ASSEMBLY and not (address or "").strip():
-        errors["address"] = [_("Укажите адрес проживания на территории ТОС.")]
-    if meeting.kind == MeetingKind.CONFERENCE and delegate is None:
-        errors["delegate"] = [_("На конференции регистрируются делегаты — выберите делегата из списка.")]
-    if errors:
-        raise ValidationError(errors)
-    similar = _same_person_registered(meeting, full_name, birth_year)
+    return errors
+
+
+def _surname_and_name(full_name: str) -> str:
+    return " ".join(_normal_name(full_name).split()[:2])
+
+
+def _refuse_same_person(meeting: Meeting, full_name: str, birth_year: int) -> None:
+    """Refuse a registration with the same surname, first name and year of birth as an existing one — the
+    paper may omit the patronymic the profile has, and the exact key alone would then count one person twice."""
+    wanted = _surname_and_name(full_name)
+    candidates = Participant.objects.filter(meeting=meeting, birth_year=birth_year).only(
+        "full_name", "mode", "birth_year"
+    )
+    similar = next((p for p in candidates if _surname_and_name(p.full_name) == wanted), None)
     if similar is not None:
         raise ValidationError(
             {
@@ -627,31 +646,6 @@ def register_paper(
                 ]
             }
         )
-    participant = Participant(
-        meeting=meeting,
-        mode=ParticipationMode.PAPER,
-        full_name=full_name,
-        address=(address or "").strip(),
-        birth_year=birth_year,
-        person_key=person_key(full_name, birth_year),
-        delegate=delegate,
-        entered_by=actor,
-        checked_in_at=timezone.now(),
-    )
-    return _save_participant(participant, actor, "participant.paper")
-
-
-def _same_person_registered(meeting: Meeting, full_name: str, birth_year: int):
-    """A registration with the same surname, first name and year of birth — the paper sheet may omit the
-    patronymic the profile has, and the exact key alone would then count one person twice."""
-    surname_and_name = person_key(" ".join(full_name.split()[:2]), birth_year).split("|")[0]
-    candidates = Participant.objects.filter(meeting=meeting, birth_year=birth_year).only(
-        "full_name", "mode", "birth_year"
-    )
-    for participant in candidates:
-        if person_key(" ".join(participant.full_name.split()[:2]), birth_year).split("|")[0] == surname_and_name:
-            return participant
-    return None
 
 
 def proxy_register(
@@ -668,20 +662,22 @@ def proxy_register(
     charter allows). One per grantor: the grantor becomes a participant, and a person is registered once."""
     _require(actor, "meetings.run_meeting", meeting)
     rules = meeting_rules(meeting)
-    errors: dict[str, list[str]] = {}
+    full_name = " ".join((full_name or "").split())
+    errors = _paper_person_errors(meeting, rules, full_name, birth_year)
+    general = errors.setdefault("__all__", [])
     if not rules["proxies_allowed"]:
-        errors["__all__"] = [_("Устав ТОС не предусматривает участия по доверенности.")]
+        general.append(_("Устав ТОС не предусматривает участия по доверенности."))
     if meeting.kind == MeetingKind.CONFERENCE:
-        errors["__all__"] = [_("Делегат конференции голосует сам, доверенность не передаётся.")]
+        general.append(_("Делегат конференции голосует сам, доверенность не передаётся."))
+    if not general:
+        del errors["__all__"]
     if holder.meeting_id != meeting.pk or holder.mode == ParticipationMode.PROXY:
         errors["holder"] = [_("Представитель должен сам быть зарегистрирован на собрании.")]
     if not (document or "").strip():
         errors["document"] = [_("Укажите реквизиты доверенности (номер, дата).")]
-    if meeting.state != MeetingState.OPEN:
-        errors["__all__"] = [_("Регистрация идёт, когда собрание открыто.")]
     if errors:
         raise ValidationError(errors)
-    full_name = " ".join((full_name or "").split())
+    _refuse_same_person(meeting, full_name, birth_year)
     participant = Participant(
         meeting=meeting,
         mode=ParticipationMode.PROXY,
@@ -858,7 +854,7 @@ def paper_ballot_enter(
     if item.meeting.kind == MeetingKind.CONFERENCE and participant.delegate_id is None:
         raise ValidationError({"participant": [_("На конференции голосуют делегаты.")]})
     choice, ids = _validate_choice(item, choice, candidate_ids)
-    available = _paper_capacity(item) - _paper_tally_total(item)
+    available = _paper_capacity(item, rules) - _paper_tally_total(item)
     if available <= 0:
         raise ValidationError(
             {"participant": [_("Все бумажные бюллетени уже учтены итоговыми цифрами — исправьте итоги.")]}
@@ -875,10 +871,9 @@ def paper_ballot_enter(
     return ballot
 
 
-def _paper_capacity(item: AgendaItem) -> int:
+def _paper_capacity(item: AgendaItem, rules: dict) -> int:
     """Participants in the room (paper, at the door, by proxy) who have no ballot of their own yet: the most
     paper ballots that may still be entered as totals."""
-    rules = meeting_rules(item.meeting)
     room = counted_participants(item.meeting, rules).exclude(mode=ParticipationMode.REMOTE)
     return room.exclude(vote_records__item=item).count()
 
@@ -894,9 +889,9 @@ def paper_tally_set(*, actor, item: AgendaItem, votes_for: int, votes_against: i
     _require(actor, "meetings.run_meeting", item.meeting)
     errors: dict[str, list[str]] = {}
     if item.vote_state != VoteState.OPEN:
-        errors["__all__"] = [_("Итоги бумажного голосования вносятся, пока голосование открыто.")]
+        errors.setdefault("__all__", []).append(_("Итоги бумажного голосования вносятся, пока голосование открыто."))
     if item.vote_kind != VoteKind.QUESTION:
-        errors["__all__"] = [_("Бюллетени выборов вносятся по одному.")]
+        errors.setdefault("__all__", []).append(_("Бюллетени выборов вносятся по одному."))
     for name, value in (("votes_for", votes_for), ("votes_against", votes_against), ("votes_abstain", votes_abstain)):
         if value is None or value < 0:
             errors[name] = [_("Число не может быть отрицательным.")]
@@ -904,7 +899,7 @@ def paper_tally_set(*, actor, item: AgendaItem, votes_for: int, votes_against: i
         raise ValidationError(errors)
     with transaction.atomic():
         AgendaItem.objects.select_for_update().get(pk=item.pk)
-        capacity = _paper_capacity(item)
+        capacity = _paper_capacity(item, meeting_rules(item.meeting))
         total = votes_for + votes_against + votes_abstain
         if total > capacity:
             raise ValidationError(

@@ -38,14 +38,10 @@ from .rules_snapshot import charter_of, meeting_rules
 
 def _meeting(request, pk, perm="meetings.view_meeting") -> Meeting:
     # Pages read the cached copy; actions load the meeting afresh, so a service never acts on a stale state.
-    load = selectors.meeting_for_page if request.method in ("GET", "HEAD") else selectors.meeting_detail
-    try:
-        meeting = load(pk)
-    except Meeting.DoesNotExist:
-        raise Http404(_("Собрание не найдено")) from None
-    if not request.user.has_perm(perm, meeting):
-        if perm == "meetings.view_meeting":
-            raise Http404(_("Собрание не найдено"))
+    meeting = selectors.visible_meeting(request.user, pk, for_page=request.method in ("GET", "HEAD"))
+    if meeting is None:
+        raise Http404(_("Собрание не найдено"))
+    if perm != "meetings.view_meeting" and not request.user.has_perm(perm, meeting):
         raise PermissionDenied
     return meeting
 
@@ -139,7 +135,7 @@ def _detail_context(request, meeting):
         # already answers it; the service checks both when the button is pressed.
         "can_check_in": meeting.state == MeetingState.OPEN and not eligibility and part.participant is None,
         "eligibility": eligibility,
-        "notice_warning": services.notice_shortfall(meeting) if meeting.called_at else "",
+        "notice_warning": services.notice_shortfall(meeting, rules) if meeting.called_at else "",
         "receipt": request.session.pop(f"receipt-{meeting.pk}", None),
         "has_receipts": any(i.secret and i.vote_state == VoteState.PUBLISHED for i in items),
     }
@@ -216,7 +212,8 @@ def meeting_edit(request, pk):
                 messages.success(request, _("Делегат добавлен."))
                 return redirect("meetings:edit", meeting.pk)
             if which == "remove_item":
-                item = get_object_or_404(AgendaItem, pk=request.POST.get("item"), meeting=meeting)
+                item_pk = request.POST.get("item", "")
+                item = get_object_or_404(AgendaItem, pk=int(item_pk) if item_pk.isdigit() else 0, meeting=meeting)
                 services.agenda_item_remove(actor=request.user, item=item)
                 messages.success(request, _("Вопрос убран из повестки."))
                 return redirect("meetings:edit", meeting.pk)
@@ -261,7 +258,8 @@ def meeting_state(request, pk, action):
                 messages.warning(request, warning)
         elif action == "open":
             form = OpenMeetingForm(request.POST)
-            form.is_valid()
+            if not form.is_valid():
+                raise ValidationError([message for errors in form.errors.values() for message in errors])
             services.meeting_open(actor=request.user, meeting=meeting, **form.cleaned_data)
             messages.success(request, _("Собрание открыто: регистрация идёт, база кворума зафиксирована."))
         elif action == "close":
@@ -355,8 +353,6 @@ def item_action(request, pk, item_pk, action):
             messages.success(request, _("Итоги опубликованы."))
         else:
             raise Http404
-    except PermissionDenied:
-        raise
     except ValidationError as error:
         _service_error(request, error)
     return _back(meeting, f"#item-{item.pk}")
@@ -397,7 +393,7 @@ def _desk_forms(meeting, post=None, which=None):
 
 
 def _tally_initial(item):
-    tally = getattr(item, "paper_tally", None) if hasattr(item, "paper_tally") else None
+    tally = getattr(item, "paper_tally", None)  # the reverse one-to-one raises an AttributeError when absent
     if tally is None:
         return {}
     return {"votes_for": tally.votes_for, "votes_against": tally.votes_against, "votes_abstain": tally.votes_abstain}

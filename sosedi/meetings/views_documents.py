@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import selectors
 from .documents import protocol_docx, registration_sheet_docx
 from .models import Meeting, MeetingState
 from .verification import hash_stage, verify_meeting
@@ -16,8 +17,8 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _visible(request, pk) -> Meeting:
-    meeting = Meeting.objects.select_related("tos").filter(pk=pk).first()
-    if meeting is None or not request.user.has_perm("meetings.view_meeting", meeting):
+    meeting = selectors.visible_meeting(request.user, pk)
+    if meeting is None:
         raise Http404(_("Собрание не найдено"))
     return meeting
 

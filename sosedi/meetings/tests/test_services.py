@@ -465,3 +465,18 @@ def test_the_database_refuses_a_second_registration_of_the_same_person():
             person_key=services.person_key("  ЕЛКИНА  Анна ", 1970),
             checked_in_at=timezone.now(),
         )
+
+
+def test_a_proxy_grantor_is_checked_like_a_paper_registration():
+    tos, chair = tos_with_chair(residents=9, proxies_allowed=True)
+    m = open_meeting(tos, chair)
+    holder = services.register_paper(actor=chair, meeting=m, full_name="Держатель Пётр", birth_year=1960, address="д.")
+    with pytest.raises(ValidationError) as exc:
+        services.proxy_register(actor=chair, meeting=m, holder=holder, full_name=" ", birth_year=None, document="№1")
+    assert {"full_name", "birth_year"} <= set(exc.value.message_dict)
+    services.register_paper(actor=chair, meeting=m, full_name="Орлова Нина Петровна", birth_year=1950, address="д.")
+    with pytest.raises(ValidationError) as exc:  # already in the room on paper, without the patronymic here
+        services.proxy_register(
+            actor=chair, meeting=m, holder=holder, full_name="Орлова Нина", birth_year=1950, document="№2"
+        )
+    assert "Дважды не учитываем" in exc.value.message_dict["full_name"][0]

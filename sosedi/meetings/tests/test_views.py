@@ -237,3 +237,28 @@ def test_anonymous_cached_page_shows_a_new_registration_at_once(client):
     services.register_paper(actor=chair, meeting=m, full_name="Новая Участница", birth_year=1970, address="д. 1")
     assert "Кворума нет: 1 из 9" in client.get(reverse("meetings:detail", args=[m.pk])).content.decode()
     assert "1 из 9" in client.get(reverse("meetings:quorum", args=[m.pk])).content.decode()
+
+
+def test_bad_input_on_the_leaders_forms_is_answered_not_crashed(client):
+    tos, chair = tos_with_chair()
+    m = make_meeting(tos, chair)
+    services.meeting_call(actor=chair, meeting=m)
+    client.force_login(chair)
+    response = client.post(reverse("meetings:state", args=[m.pk, "open"]), {"presiding_name": "Я" * 300}, follow=True)
+    assert "255" in response.content.decode()  # the form's own length message, shown as an error
+    m.refresh_from_db()
+    assert m.state == MeetingState.CALLED
+    assert client.post(reverse("meetings:edit", args=[m.pk]), {"form": "remove_item", "item": "abc"}).status_code == 404
+
+
+def test_an_administrator_sees_drafts_in_the_list(client):
+    from sosedi.accounts.models import Role
+    from sosedi.accounts.tests.factories import UserFactory, grant
+    from sosedi.territories.tests.factories import saratov_region
+
+    tos, chair = tos_with_chair()
+    draft = make_meeting(tos, chair)
+    admin = UserFactory()
+    grant(admin, Role.ADMINISTRATOR, region=saratov_region())
+    client.force_login(admin)
+    assert draft.title in client.get(reverse("meetings:list")).content.decode()
