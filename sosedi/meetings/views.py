@@ -288,7 +288,10 @@ def check_in(request, pk):
 
 
 def _qr_svg(text: str) -> str:
-    return segno.make(text, error="m").svg_inline(scale=6, dark="#000", light="#fff", title=_("Код для входа"))
+    # Without a fixed size the drawing scales with its box (viewBox), so it fills a phone screen for the camera.
+    return segno.make(text, error="m").svg_inline(
+        scale=6, dark="#000", light="#fff", title=_("Код для входа"), omitsize=True
+    )
 
 
 @login_required

@@ -52,7 +52,11 @@
   // Fetch the ТОС in view by bounding box whenever the view changes; the server simplifies and caps them.
   function loadOnMove(map, layer, url, statusEl) {
     var pending = null;
+    var popupOpen = false;
     function load() {
+      // Opening a popup pans the map to show it; reloading then would remove the layer and close the popup
+      // the visitor just opened. Reload once it is closed instead.
+      if (popupOpen) { return; }
       var b = map.getBounds();
       var bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) { return v.toFixed(5); }).join(",");
       if (pending) { pending.abort(); }
@@ -73,6 +77,8 @@
           if (statusEl) { statusEl.textContent = "Не удалось загрузить ТОС. Обновите страницу."; }
         });
     }
+    map.on("popupopen", function () { popupOpen = true; });
+    map.on("popupclose", function () { popupOpen = false; load(); });
     map.on("moveend", load);
     load();
   }
