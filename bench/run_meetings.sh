@@ -47,22 +47,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-busy_pct() {  # share of all CPU time that was not idle over 2 s (our own processes are idle at this point)
-  local -a a b
-  local total=0 idle i
-  read -ra a < <(head -1 /proc/stat)
-  sleep 2
-  read -ra b < <(head -1 /proc/stat)
-  for i in 1 2 3 4 5 6 7 8; do total=$((total + b[i] - a[i])); done
-  idle=$((b[4] - a[4] + b[5] - a[5]))
-  echo $((total > 0 ? 100 * (total - idle) / total : 0))
-}
-wait_quiet() {
-  local deadline=$((SECONDS + QUIET_WAIT))
-  while [ "$(busy_pct)" -gt "$MAX_OTHER" ] && [ "$SECONDS" -lt "$deadline" ]; do :; done
-}
-other_start() { .venv/bin/python bench/cpu_share.py start "$WORK/cpu" $$; }
-other_stop() { .venv/bin/python bench/cpu_share.py stop "$WORK/cpu" $$; }
+. bench/lib.sh
 
 TALLY_OTHER=""
 touch "$WORK/tally.out"

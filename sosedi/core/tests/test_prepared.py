@@ -1,0 +1,62 @@
+import pytest
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
+
+from sosedi.core.prepared import SENTINEL, PreparedQuery
+from sosedi.territories.models import Tos
+from sosedi.territories.tests.factories import TosFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _counting(build):
+    calls = []
+
+    def wrapped(value):
+        calls.append(value)
+        return build(value)
+
+    return wrapped, calls
+
+
+def test_answers_each_value_with_its_own_rows_and_builds_the_queryset_once():
+    first, second = TosFactory(name="Солнечный"), TosFactory(name="Заречье")
+    build, calls = _counting(lambda pk: Tos.objects.select_related("municipality").filter(pk=pk))
+    query = PreparedQuery(build)
+
+    assert [t.name for t in query.run(first.pk)] == ["Солнечный"]
+    assert [t.name for t in query.run(second.pk)] == ["Заречье"]
+    assert query.run(first.pk)[0].municipality == first.municipality
+    assert query.run(-1) == []
+    assert calls == [SENTINEL]
+
+
+def test_runs_one_query_with_the_value_bound_as_a_parameter():
+    tos = TosFactory()
+    query = PreparedQuery(lambda pk: Tos.objects.filter(pk=pk).values("name"))
+    query.run(tos.pk)
+    with CaptureQueriesContext(connection) as ctx:
+        assert query.run(tos.pk) == [{"name": tos.name}]
+    assert len(ctx.captured_queries) == 1
+    assert str(SENTINEL) not in ctx.captured_queries[0]["sql"]
+
+
+def test_refuses_a_queryset_that_ignores_its_parameter():
+    query = PreparedQuery(lambda pk: Tos.objects.all())
+    with pytest.raises(ValueError, match="does not use its parameter"):
+        query.run(1)
+
+
+def test_the_compiled_form_belongs_to_the_connection_that_made_it():
+    """Django gives each thread its own connection object; a compiler bound to another thread's connection
+    would run on it. Storing the compiled form on the connection keeps them apart."""
+    tos = TosFactory()
+    build, calls = _counting(lambda pk: Tos.objects.filter(pk=pk))
+    query = PreparedQuery(build)
+    query.run(tos.pk)
+    key = query._key
+    own = connections["default"]
+    assert getattr(own, key)[1].connection is own
+    delattr(own, key)  # as a fresh thread's connection would be
+    assert [t.pk for t in query.run(tos.pk)] == [tos.pk]
+    assert len(calls) == 2
