@@ -21,7 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, JSONObject
 from shapely.geometry import Point, shape
 
-from sosedi.accounts.models import Role, RoleAssignment
+from sosedi.accounts.models import Consent, ConsentKind, Role, RoleAssignment
 from sosedi.core.prepared import PreparedQuery
 
 from .models import BoundaryDecision, Direction, Membership, MembershipStatus, Municipality, Tos, TosStatus
@@ -194,6 +194,9 @@ def _json(value):
     return json.loads(value) if isinstance(value, str) else value
 
 
+_COUNCIL_ORDER = {Role.CHAIR: 0, Role.SECRETARY: 1, Role.COUNCIL_MEMBER: 2}
+
+
 def _tos_page_queryset(pk):
     members = (
         Membership.objects.filter(tos_id=OuterRef("pk"), status=MembershipStatus.ACTIVE)
@@ -216,6 +219,28 @@ def _tos_page_queryset(pk):
         .annotate(rows=JSONList(JSONObject(id="id", body="body", number="number", date="date")))
         .values("rows")
     )
+    published = Consent.objects.filter(
+        user_id=OuterRef("user_id"), kind=ConsentKind.PUBLICATION, withdrawn_at__isnull=True
+    )
+    council = (
+        RoleAssignment.objects.filter(tos_id=OuterRef("pk"), revoked_at__isnull=True, role__in=list(_COUNCIL_ORDER))
+        .order_by()
+        .values("tos_id")
+        .annotate(
+            rows=JSONList(
+                JSONObject(
+                    role="role",
+                    user_id="user_id",
+                    last="user__last_name",
+                    first="user__first_name",
+                    patronymic="user__patronymic",
+                    anonymised="user__anonymised_at",
+                    published=Exists(published),
+                )
+            )
+        )
+        .values("rows")
+    )
     return (
         Tos.objects.defer("boundary_simplified")
         .select_related("municipality", "municipality__region")
@@ -223,6 +248,7 @@ def _tos_page_queryset(pk):
             member_count=Coalesce(Subquery(members, output_field=IntegerField()), 0),
             direction_ids=Subquery(directions, output_field=JSONField()),
             decision_rows=Subquery(decisions, output_field=JSONField()),
+            council_rows=Subquery(council, output_field=JSONField()),
         )
         .filter(pk=pk)
     )
@@ -233,10 +259,10 @@ _tos_page = PreparedQuery(_tos_page_queryset)
 
 
 def tos_detail(pk) -> Tos:
-    """One ТОС with its municipality, directions, boundary decisions and the count of its members, in one
-    query: the count is a correlated subquery over the (tos, status) index, the two short lists are JSON
+    """One ТОС with its municipality, directions, boundary decisions, council and the count of its members, in
+    one query: the count is a correlated subquery over the (tos, status) index, the three short lists are JSON
     aggregates in the same row (a ТОС page is mostly a cache miss — 35,000 of them — so every round trip to
-    the database counts). The lists are `tos.direction_list` and `tos.decision_list`."""
+    the database counts). The lists are `tos.direction_list`, `tos.decision_list` and `tos.council_list`."""
     found = _tos_page.run(int(pk))
     if not found:
         raise Tos.DoesNotExist(f"ТОС {pk} не найден")
@@ -250,46 +276,19 @@ def tos_detail(pk) -> Tos:
     ]
     # The model's order: newest decision first.
     tos.decision_list = sorted(rows, key=lambda d: (d.date, d.id), reverse=True)
+    tos.council_list = _council_seats(_json(tos.council_rows) or [])
     return tos
 
 
-_COUNCIL_ORDER = {Role.CHAIR: 0, Role.SECRETARY: 1, Role.COUNCIL_MEMBER: 2}
-
-
-def _tos_council_queryset(tos_id):
-    from sosedi.accounts.models import Consent, ConsentKind
-
-    published = Consent.objects.filter(
-        user_id=OuterRef("user_id"), kind=ConsentKind.PUBLICATION, withdrawn_at__isnull=True
-    )
-    return (
-        RoleAssignment.objects.filter(tos_id=tos_id, revoked_at__isnull=True, role__in=list(_COUNCIL_ORDER))
-        .annotate(published=Exists(published))
-        .values(
-            "role",
-            "user_id",
-            "published",
-            "user__last_name",
-            "user__first_name",
-            "user__patronymic",
-            "user__anonymised_at",
-        )
-    )
-
-
-# Compiled once per connection, like the ТОС page query: building it cost ten times running it.
-_tos_council = PreparedQuery(_tos_council_queryset)
-
-
-def tos_council(tos) -> list[CouncilSeat]:
-    """The elected body of the ТОС as the public may see it (names only with consent to publication,
-    ст. 10.1 152-ФЗ). Reads just the name columns and an EXISTS for the consent: one light query."""
+def _council_seats(rows) -> list[CouncilSeat]:
+    """The elected body of the ТОС as the public may see it: names only with consent to publication
+    (ст. 10.1 152-ФЗ) and never of an anonymised account."""
     from sosedi.accounts.selectors import HIDDEN_NAME
 
     seats = []
-    for row in _tos_council.run(tos.pk):
-        full_name = " ".join(p for p in (row["user__last_name"], row["user__first_name"], row["user__patronymic"]) if p)
-        visible = row["published"] and not row["user__anonymised_at"] and full_name
+    for row in rows:
+        full_name = " ".join(p for p in (row["last"], row["first"], row["patronymic"]) if p)
+        visible = row["published"] and not row["anonymised"] and full_name
         seats.append(
             CouncilSeat(
                 role=row["role"],

@@ -70,7 +70,7 @@ def tos_detail(request, pk):
         tos = selectors.tos_detail(pk)
     except Tos.DoesNotExist:
         raise Http404("ТОС не найден") from None
-    council = selectors.tos_council(tos)
+    council = tos.council_list
     context = {
         "tos": tos,
         "council": council,

@@ -88,10 +88,12 @@ def test_query_counts_do_not_grow_with_data():
 
     make(10)
     # The eight directions are copied once per process (selectors._directions_by_id), not per page: load them
-    # before counting, as a running server has.
+    # before counting, as a running server has. The ТОС page query is compiled once per connection, and the
+    # first compilation asks SQLite what JSON functions it has: that too a running server has done already.
     from sosedi.territories.selectors import _directions_by_id
 
     _directions_by_id()
+    tos_detail(tos_list()[0].pk)
     small = (
         _queries(lambda: [list(t.directions.all()) for t in tos_list()]),
         _queries(lambda: tos_detail(tos_list()[0].pk)),
@@ -102,3 +104,40 @@ def test_query_counts_do_not_grow_with_data():
         _queries(lambda: tos_detail(tos_list()[0].pk)),
     )
     assert small == large
+
+
+def test_the_council_shows_names_only_with_consent_to_publication_in_the_order_of_office():
+    """ст. 10.1 152-ФЗ: a name is published only with the person's consent; an anonymised account never."""
+    from django.utils import timezone
+
+    from sosedi.accounts.models import Role
+    from sosedi.accounts.selectors import HIDDEN_NAME
+    from sosedi.accounts.tests.factories import UserFactory, consent, grant, member
+
+    tos = TosFactory()
+
+    def seat(role, last, *, consent_kind=None, withdrawn=False, **extra):
+        person = UserFactory(last_name=last, first_name="Анна", patronymic="", **extra)
+        member(tos, person)
+        if consent_kind:
+            consent(person, consent_kind, withdrawn=withdrawn)
+        return grant(person, role, tos=tos)
+
+    seat(Role.COUNCIL_MEMBER, "Яковлева", consent_kind="publication")
+    seat(Role.COUNCIL_MEMBER, "Борисова", consent_kind="publication", withdrawn=True)
+    seat(Role.SECRETARY, "Волкова")  # never agreed to publication
+    seat(Role.CHAIR, "Иванова", consent_kind="publication")
+    seat(Role.COUNCIL_MEMBER, "Ушедшая", consent_kind="publication", anonymised_at=timezone.now())
+    revoked = seat(Role.COUNCIL_MEMBER, "Прежняя", consent_kind="publication")
+    revoked.revoked_at = timezone.now()
+    revoked.save()
+
+    seats = [(s.role, s.name) for s in tos_detail(tos.pk).council_list]
+    assert seats == [
+        (Role.CHAIR, "Иванова Анна"),
+        (Role.SECRETARY, HIDDEN_NAME),
+        (Role.COUNCIL_MEMBER, HIDDEN_NAME),
+        (Role.COUNCIL_MEMBER, HIDDEN_NAME),
+        (Role.COUNCIL_MEMBER, "Яковлева Анна"),
+    ]
+    assert tos_detail(TosFactory().pk).council_list == []
