@@ -95,14 +95,78 @@ def _cacheable(request) -> bool:
     )
 
 
-def _serve(request, render, scopes=(REGISTRY,)):
+def note_version(request, scope: str, version: int) -> None:
+    """A view that read a scope's version in the same query as the content it shows records it here; the
+    page is then cached with that version as its stamp (see `cache_public_page(stamped=…)`)."""
+    request.__dict__.setdefault("_content_versions", {})[scope] = version
+
+
+def _shared_versions(key: str, stamped) -> tuple[object, dict[str, int]]:
+    """The cached page and the versions of its stamped scopes, in one round trip to the shared cache; a
+    version this process read within the TTL is not asked for."""
+    ttl = getattr(settings, "PAGE_CACHE_VERSION_TTL", 1.0)
+    now = time.monotonic()
+    current, wanted = {}, [key]
+    for scope in stamped:
+        known = _memo.get(scope)
+        if known is not None and now - known[1] < ttl:
+            current[scope] = known[0]
+        elif ttl and scope not in _dirty:
+            wanted.append(_version_key(scope))
+    found = cache.get_many(wanted)
+    for scope in stamped:
+        version = found.get(_version_key(scope))
+        if scope not in current and version is not None:
+            current[scope] = version
+            _memo[scope] = (version, now)
+    return found.get(key), current
+
+
+def _serve_stamped(request, render, key: str, stamped):
+    """Pages whose own scope (one ТОС) is nearly always a miss: the page is cached under a key without that
+    scope's version and carries the version it was rendered from as a stamp. A miss then costs no version
+    lookup — the view reads the version in the query it runs anyway (`note_version`) — and a hit one round
+    trip for the page and the version together. A stamp older than the scope's version is a miss, so a page
+    rendered from data read before a change can never outlive it."""
+    hit, current = _shared_versions(key, stamped)
+    if hit is not None:
+        content, content_type, stamps = hit
+        # A page found without its scope's version known: one query is still cheaper than a render.
+        if all(stamps.get(s) == (current[s] if s in current else content_version(s)) for s in stamped):
+            response = HttpResponse(content, content_type=content_type)
+            response["X-Page-Cache"] = "hit"
+            return response
+    response = render(request)
+    noted = getattr(request, "_content_versions", {})
+    # A view that did not note a version is not cached: a version read after rendering could be newer than
+    # the data on the page and would stamp stale content as current.
+    if _storable(response) and all(s in noted for s in stamped):
+        cache.set(key, (response.content, response["Content-Type"], {s: noted[s] for s in stamped}), TIMEOUT)
+        ttl = getattr(settings, "PAGE_CACHE_VERSION_TTL", 1.0)
+        now = time.monotonic()
+        for scope in stamped:
+            if scope not in current:
+                # Read from the database just now, like content_version's own reads: kept here and shared.
+                _memo[scope] = (noted[scope], now)
+                if ttl and scope not in _dirty:
+                    cache.add(_version_key(scope), noted[scope], SHARED_VERSION_TTL)
+    return response
+
+
+def _storable(response) -> bool:
+    return response.status_code == 200 and not response.streaming and not response.cookies
+
+
+def _serve(request, render, scopes=(REGISTRY,), stamped=()):
     """Serve `render(request)` from the cache when the request is anonymous and the page public; the key
-    carries the version of every scope the page shows."""
+    carries the version of every scope the page shows, or the page a stamp of its `stamped` scopes."""
     if not _cacheable(request):
         return render(request)
     htmx = "1" if request.headers.get("HX-Request") else "0"
     versions = ".".join(str(content_version(scope)) for scope in scopes)
     key = f"page:{versions}:{htmx}:{request.get_full_path()}"
+    if stamped:
+        return _serve_stamped(request, render, key, stamped)
     hit = cache.get(key)
     if hit is not None:
         content, content_type = hit
@@ -110,20 +174,22 @@ def _serve(request, render, scopes=(REGISTRY,)):
         response["X-Page-Cache"] = "hit"
         return response
     response = render(request)
-    if response.status_code == 200 and not response.streaming and not response.cookies:
+    if _storable(response):
         cache.set(key, (response.content, response["Content-Type"]), TIMEOUT)
     return response
 
 
-def cache_public_page(view=None, *, scopes=None):
+def cache_public_page(view=None, *, scopes=None, stamped=None):
     """Cache an anonymous public page. `scopes(**url_kwargs)` names the content scopes it shows beyond the
-    registry (the ТОС page adds its own "tos:<id>")."""
+    registry, carried in the key; `stamped(**url_kwargs)` names scopes carried as a stamp instead, whose
+    version the view must report with `note_version` (the ТОС page reads its own in its one query)."""
 
     def decorate(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             extra = tuple(scopes(**kwargs)) if scopes else ()
-            return _serve(request, lambda r: view(r, *args, **kwargs), (REGISTRY, *extra))
+            stamps = tuple(stamped(**kwargs)) if stamped else ()
+            return _serve(request, lambda r: view(r, *args, **kwargs), (REGISTRY, *extra), stamps)
 
         return wrapper
 

@@ -7,6 +7,7 @@ from datetime import date
 
 from django.db.models import (
     Aggregate,
+    CharField,
     Count,
     Exists,
     F,
@@ -17,11 +18,14 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
 )
-from django.db.models.functions import Coalesce, JSONObject
+from django.db.models.functions import Cast, Coalesce, Concat, JSONObject
 from shapely.geometry import Point, shape
 
 from sosedi.accounts.models import Consent, ConsentKind, Role, RoleAssignment
+from sosedi.core.models import ContentVersion
+from sosedi.core.pagecache import tos_scope
 from sosedi.core.prepared import PreparedQuery
 
 from .models import BoundaryDecision, Direction, Membership, MembershipStatus, Municipality, Tos, TosStatus
@@ -241,6 +245,9 @@ def _tos_page_queryset(pk):
         )
         .values("rows")
     )
+    page_version = ContentVersion.objects.filter(
+        key=Concat(Value(tos_scope("")), Cast(OuterRef("pk"), CharField()))
+    ).values("version")
     return (
         Tos.objects.defer("boundary_simplified")
         .select_related("municipality", "municipality__region")
@@ -249,6 +256,8 @@ def _tos_page_queryset(pk):
             direction_ids=Subquery(directions, output_field=JSONField()),
             decision_rows=Subquery(decisions, output_field=JSONField()),
             council_rows=Subquery(council, output_field=JSONField()),
+            # The version of this ТОС's page scope, read with the data it versions (pagecache.note_version).
+            page_version=Coalesce(Subquery(page_version, output_field=IntegerField()), 0),
         )
         .filter(pk=pk)
     )

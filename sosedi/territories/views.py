@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from sosedi.accounts.models import Role
-from sosedi.core.pagecache import cache_public_page, tos_scope
+from sosedi.core.pagecache import cache_public_page, note_version, tos_scope
 
 from . import selectors
 from .forms import FindForm, ImportForm, RegistryFilterForm, TosForm, apply_service_errors
@@ -64,12 +64,13 @@ def registry(request):
     return render(request, template, context)
 
 
-@cache_public_page(scopes=lambda pk: [tos_scope(pk)])
+@cache_public_page(stamped=lambda pk: [tos_scope(pk)])
 def tos_detail(request, pk):
     try:
         tos = selectors.tos_detail(pk)
     except Tos.DoesNotExist:
         raise Http404("ТОС не найден") from None
+    note_version(request, tos_scope(pk), tos.page_version)
     council = tos.council_list
     context = {
         "tos": tos,

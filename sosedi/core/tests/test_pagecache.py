@@ -141,3 +141,77 @@ def test_versions_are_shared_through_the_cache_and_a_commit_invalidates_them(
     pagecache._memo.clear()
     assert pagecache.content_version(key) == 1
     assert cache.get(pagecache._version_key(key)) == 1 and key not in pagecache._dirty
+
+
+def _contentversion_reads(ctx) -> int:
+    """Statements that read a version on their own (the ТОС page reads its own inside its one query)."""
+    return sum(q["sql"].startswith('SELECT "core_contentversion"') for q in ctx.captured_queries)
+
+
+def test_a_tos_page_miss_reads_its_version_with_its_data_and_a_hit_asks_no_database(client, settings):
+    from sosedi.core import pagecache
+
+    settings.PAGE_CACHE_VERSION_TTL = 60
+    other, tos = TosFactory(), TosFactory()
+    client.get(f"/tos/{other.pk}/")  # a running process has served some ТОС page already
+    with CaptureQueriesContext(connection) as ctx:
+        first = client.get(f"/tos/{tos.pk}/")
+    assert "X-Page-Cache" not in first
+    assert len(ctx.captured_queries) == 1 and _contentversion_reads(ctx) == 0
+    pagecache._memo.pop(pagecache.tos_scope(tos.pk))  # as another process would: it finds the version shared
+    with CaptureQueriesContext(connection) as ctx:
+        second = client.get(f"/tos/{tos.pk}/")
+    assert second["X-Page-Cache"] == "hit" and second.content == first.content
+    assert len(ctx.captured_queries) == 0
+
+
+def _stamped_request(path="/tos/1/"):
+    from django.contrib.auth.models import AnonymousUser
+    from django.test import RequestFactory
+
+    request = RequestFactory().get(path)
+    request.user = AnonymousUser()
+    return request
+
+
+def test_a_page_rendered_from_data_read_before_a_change_is_not_served_after_it(django_capture_on_commit_callbacks):
+    """A writer commits while the page renders: the stamp is the version read with the data, so the next
+    visitor gets a new render, not the page of the old data."""
+    from django.http import HttpResponse
+
+    from sosedi.core import pagecache
+
+    scope = "tos:777"
+    renders = []
+
+    def render(request, bump=False):
+        version = pagecache.content_version(scope)
+        pagecache.note_version(request, scope, version)
+        if bump:
+            with django_capture_on_commit_callbacks(execute=True):
+                pagecache.bump_content_version(scope)
+        renders.append(version)
+        return HttpResponse(f"версия {version}")
+
+    pagecache._serve(_stamped_request(), lambda r: render(r, bump=True), stamped=(scope,))
+    pagecache._memo.clear()
+    again = pagecache._serve(_stamped_request(), render, stamped=(scope,))
+    assert renders == [0, 1] and again.content == "версия 1".encode()
+    pagecache._memo.clear()
+    assert pagecache._serve(_stamped_request(), render, stamped=(scope,))["X-Page-Cache"] == "hit"
+
+
+def test_a_view_that_does_not_note_its_version_is_not_cached():
+    from django.http import HttpResponse
+
+    from sosedi.core import pagecache
+
+    calls = []
+
+    def render(request):
+        calls.append(1)
+        return HttpResponse("без версии")
+
+    for _ in range(2):
+        assert "X-Page-Cache" not in pagecache._serve(_stamped_request(), render, stamped=("tos:778",))
+    assert len(calls) == 2
