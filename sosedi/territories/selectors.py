@@ -250,7 +250,7 @@ def _tos_page_queryset(pk):
     ).values("version")
     return (
         Tos.objects.defer("boundary_simplified")
-        .select_related("municipality", "municipality__region")
+        .select_related("municipality")  # the page names the municipality, never the region
         .annotate(
             member_count=Coalesce(Subquery(members, output_field=IntegerField()), 0),
             direction_ids=Subquery(directions, output_field=JSONField()),
