@@ -1,6 +1,6 @@
 # Shared by the benchmark scripts (sourced, not run). Other sessions share the machine's two cores, so each
 # measurement waits for a nearly idle machine and reports the share of CPU that others took while it ran.
-# Needs WORK (a scratch directory), QUIET_WAIT and MAX_OTHER set by the caller.
+# Needs WORK (a scratch directory), QUIET_WAIT, MAX_OTHER and DB (the benchmark's database) set by the caller.
 
 busy_pct() {  # share of all CPU time that was not idle over 2 s (our own processes are idle at this point)
   local -a a b
@@ -16,5 +16,6 @@ wait_quiet() {
   local deadline=$((SECONDS + QUIET_WAIT))
   while [ "$(busy_pct)" -gt "$MAX_OTHER" ] && [ "$SECONDS" -lt "$deadline" ]; do :; done
 }
-other_start() { .venv/bin/python bench/cpu_share.py start "$WORK/cpu" $$; }
-other_stop() { .venv/bin/python bench/cpu_share.py stop "$WORK/cpu" $$; }
+# DB: the benchmark's database; backends of other databases are other sessions' work.
+other_start() { .venv/bin/python bench/cpu_share.py start "$WORK/cpu" $$ "${DB:-}"; }
+other_stop() { .venv/bin/python bench/cpu_share.py stop "$WORK/cpu" $$ "${DB:-}"; }
