@@ -60,3 +60,20 @@ def test_the_compiled_form_belongs_to_the_connection_that_made_it():
     delattr(own, key)  # as a fresh thread's connection would be
     assert [t.pk for t in query.run(tos.pk)] == [tos.pk]
     assert len(calls) == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PREPARE/EXECUTE exist on PostgreSQL only")
+def test_on_postgresql_the_statement_is_prepared_once_per_session_and_executed_by_name(settings):
+    first, second = TosFactory(name="Солнечный"), TosFactory(name="Заречье")
+    query = PreparedQuery(lambda pk: Tos.objects.filter(pk=pk).values("name"))
+    with CaptureQueriesContext(connection) as ctx:
+        assert query.run(first.pk) == [{"name": "Солнечный"}]
+        assert query.run(second.pk) == [{"name": "Заречье"}]
+    sqls = [q["sql"] for q in ctx.captured_queries]
+    assert sqls[0].startswith("PREPARE ") and "$1" in sqls[0]
+    assert [s.split("(")[0] for s in sqls[1:]] == ["EXECUTE " + sqls[0].split()[1].split("(")[0]] * 2
+
+    settings.DB_PREPARED_STATEMENTS = False  # behind PgBouncer in transaction mode
+    with CaptureQueriesContext(connection) as ctx:
+        assert query.run(first.pk) == [{"name": "Солнечный"}]
+    assert ctx.captured_queries[0]["sql"].startswith("SELECT")
