@@ -1,0 +1,27 @@
+from django.urls import path
+
+from . import views, views_documents
+
+app_name = "initiatives"
+
+urlpatterns = [
+    path("", views.project_list, name="list"),
+    path("ideas/", views.idea_list, name="ideas"),
+    path("map/", views.initiative_map, name="map"),
+    path("review/", views.review_queue, name="review"),
+    path("ideas/new/", views.idea_create, name="idea_create"),
+    path("ideas/<int:pk>/", views.idea_detail, name="idea"),
+    path("ideas/<int:pk>/support/", views.idea_support, name="idea_support"),
+    path("ideas/<int:pk>/comment/", views.idea_comment, name="idea_comment"),
+    path("new/", views.project_create, name="create"),
+    path("<int:pk>/", views.project_detail, name="project"),
+    path("<int:pk>/edit/", views.project_edit, name="edit"),
+    path("<int:pk>/do/<str:action>/", views.project_action, name="action"),
+    path("<int:pk>/group/", views.group_add, name="group_add"),
+    path("<int:pk>/paper/", views.paper_signature, name="paper"),
+    path("<int:pk>/meeting/", views.meeting_link, name="meeting_link"),
+    path("<int:pk>/protocol/", views.protocol_upload, name="protocol"),
+    path("<int:pk>/remark/", views.remark_add, name="remark"),
+    path("<int:pk>/decide/", views.decide, name="decide"),
+    path("<int:pk>/signature-sheet.pdf", views_documents.signature_sheet_pdf, name="sheet_pdf"),
+]
