@@ -9,7 +9,7 @@ from sosedi.core.rulesets import rule
 
 from . import selectors
 
-SHEET_ROWS = 15
+SHEET_ROWS = 12
 
 
 def signature_sheet_html(project) -> str:

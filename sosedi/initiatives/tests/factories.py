@@ -82,3 +82,28 @@ def signed_by(project, n: int):
     for person in people:
         services.signature_sign(actor=person, project=project)
     return people
+
+
+def approving_meeting(tos, chair, *, close: bool = True, publish: bool = True, against: bool = False):
+    """A собрание of the ТОС of [2] that voted on supporting the project: closed, its decision published."""
+    from sosedi.meetings import services as meetings
+    from sosedi.meetings.tests.factories import members, open_meeting
+
+    meetings.charter_update(actor=chair, tos=tos, remote_counts_for_quorum=True)
+    tos.residents_16plus = 9
+    tos.save(update_fields=["residents_16plus"])
+    people = members(tos, 5)
+    m = open_meeting(tos, chair)
+    for person in people:
+        meetings.check_in_remote(actor=person, meeting=m)
+    item = m.agenda_items.get()
+    meetings.vote_open(actor=chair, item=item)
+    for person in people:
+        meetings.ballot_cast(actor=person, item=item, choice="against" if against else "for")
+    meetings.vote_close(actor=chair, item=item)
+    if publish:
+        meetings.vote_publish(actor=chair, item=item)
+    if close:
+        meetings.meeting_close(actor=chair, meeting=m)
+    item.refresh_from_db()
+    return item
