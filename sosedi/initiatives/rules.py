@@ -24,7 +24,7 @@ rules.add_perm("initiatives.support_idea", is_signed_in & idea_is_open)
 rules.add_perm("initiatives.comment_idea", is_signed_in & idea_is_not_archived)
 rules.add_perm("initiatives.add_project", is_signed_in)
 # A draft is the initiators' working copy; once support is collected the project is public (P5 publication).
-rules.add_perm("initiatives.view_project", ~project_is_draft | leads_project | reviews_project)
+rules.add_perm("initiatives.view_project", ~project_is_draft | leads_project)
 # The nine parts change only before submission: what the administration received is what it reviews.
 rules.add_perm("initiatives.change_project", project_is_editable & leads_project)
 # Support evidence: paper signatures typed in, a meeting's decision linked, a protocol uploaded, group members.

@@ -659,8 +659,9 @@ def _set_status(actor, project: InitiativeProject, status: str, payload: dict | 
 @transaction.atomic
 def project_submit(*, actor, project: InitiativeProject) -> InitiativeProject:
     """Submit the project to the local administration (ч. 1, 5, 6 ст. 26.1): the deadlines start now."""
-    _require(actor, "initiatives.submit_project", project)
+    # Locked and re-read first: the permission depends on the status, which another request may just have moved.
     project = InitiativeProject.objects.select_for_update().get(pk=project.pk)
+    _require(actor, "initiatives.submit_project", project)
     today = _today()
     problems = [p for p in (group_shortfall(project, on=today), support_shortfall(project, on=today)) if p]
     errors = _project_errors(project)
@@ -710,8 +711,8 @@ def project_submit(*, actor, project: InitiativeProject) -> InitiativeProject:
 @transaction.atomic
 def project_publish(*, actor, project: InitiativeProject) -> InitiativeProject:
     """The administration publishes the project; residents' remarks are open for at least N working days (ч. 5)."""
-    _require(actor, "initiatives.review_project", project)
     project = InitiativeProject.objects.select_for_update().get(pk=project.pk)
+    _require(actor, "initiatives.review_project", project)
     if project.status != ProjectStatus.SUBMITTED:
         raise ValidationError({"__all__": [_("Проект уже опубликован.")]})
     today = _today()
@@ -742,7 +743,13 @@ def remark_add(*, actor, project: InitiativeProject, text: str) -> Remark:
     if not text:
         raise ValidationError({"text": [_("Напишите замечание или предложение.")]})
     if project.remarks_until and _today() > project.remarks_until:
-        raise ValidationError({"text": [_("Срок приёма замечаний истёк %(date)s.") % {"date": project.remarks_until}]})
+        raise ValidationError(
+            {
+                "text": [
+                    _("Срок приёма замечаний истёк %(date)s.") % {"date": project.remarks_until.strftime("%d.%m.%Y")}
+                ]
+            }
+        )
     problem = resident_error(actor, project.municipality)
     if problem:
         raise ValidationError({"text": [problem]})
@@ -764,8 +771,8 @@ def project_decide(
     rework_offer: str = "",
 ) -> InitiativeProject:
     """Support with a budget line, or refuse on one ground of the closed list (ч. 6–8 ст. 26.1)."""
-    _require(actor, "initiatives.review_project", project)
     project = InitiativeProject.objects.select_for_update().get(pk=project.pk)
+    _require(actor, "initiatives.review_project", project)
     errors: dict[str, list[str]] = {}
     if project.status != ProjectStatus.PUBLISHED:
         errors["__all__"] = [_("Сначала опубликуйте проект и дайте жителям срок для замечаний (ч. 5 ст. 26.1).")]

@@ -72,13 +72,17 @@ def allow_signatures(muni=None, *, min_signatures: int = 3, **extra):
         "initiative.min_signatures": r(min_signatures),
         **{key: r(value) for key, value in extra.items()},
     }
-    return RuleSet.objects.create(
-        regime="131-FZ", effective_from=date(2021, 1, 2), municipality=muni, title="НПА (тест)", rules=rules
+    rule_set, _created = RuleSet.objects.update_or_create(
+        regime="131-FZ",
+        effective_from=date(2021, 1, 2),
+        municipality=muni,
+        defaults={"title": "НПА (тест)", "rules": rules},
     )
+    return rule_set
 
 
 def signed_by(project, n: int):
-    people = [resident() for _ in range(n)]
+    people = [resident(municipality=project.municipality) for _ in range(n)]
     for person in people:
         services.signature_sign(actor=person, project=project)
     return people

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from freezegun import freeze_time
 
+import config.urls  # noqa: F401  (the API builds its schemas on import; not under a frozen clock)
 from sosedi.core.models import AuditEvent
 from sosedi.initiatives import services
 from sosedi.initiatives.models import GroupMember, IdeaStatus, InitiativeProject, InitiatorKind, ProjectStatus
