@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sosedi.territories.models import Direction, Municipality, Tos
 
-from .models import Decision, InitiativeProject, InitiatorKind, RejectionGround
+from .models import Decision, InitiativeProject, InitiatorKind, MilestoneKind, RejectionGround
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -141,3 +141,20 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
+
+
+class MilestoneForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Этап"), choices=MilestoneKind.choices)
+    title = forms.CharField(label=_("Что сделано"), max_length=255)
+    happened_on = forms.DateField(label=_("Дата"), widget=forms.DateInput(attrs={"type": "date"}))
+    spent = forms.DecimalField(label=_("Израсходовано на этапе, руб."), min_value=0, initial=0, decimal_places=2)
+    photo = forms.ImageField(label=_("Фотография"), required=False)
+
+
+class CompleteForm(forms.Form):
+    completed_on = forms.DateField(label=_("Дата завершения"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ReportForm(forms.Form):
+    text = forms.CharField(label=_("Отчёт об итогах"), widget=forms.Textarea(attrs={"rows": 6}))
+    spent_amount = forms.DecimalField(label=_("Израсходовано всего, руб."), min_value=0, decimal_places=2)

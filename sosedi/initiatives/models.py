@@ -341,3 +341,31 @@ class Remark(models.Model):
 
     def __str__(self) -> str:
         return self.text[:50]
+
+
+class MilestoneKind(models.TextChoices):
+    BEFORE = "before", _("до начала работ")
+    PROGRESS = "progress", _("ход работ")
+    AFTER = "after", _("результат")
+
+
+class Milestone(models.Model):
+    """A step of implementation, with an optional photo: public control of the work (ч. 13 ст. 26.1)."""
+
+    project = models.ForeignKey(InitiativeProject, on_delete=models.CASCADE, related_name="milestones")
+    kind = models.CharField(_("этап"), max_length=8, choices=MilestoneKind.choices, default=MilestoneKind.PROGRESS)
+    title = models.CharField(_("что сделано"), max_length=255)
+    happened_on = models.DateField(_("дата"))
+    spent = models.DecimalField(_("израсходовано на этапе, руб."), max_digits=14, decimal_places=2, default=0)
+    photo = models.ImageField(_("фотография"), upload_to=project_file_path, blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("этап реализации")
+        verbose_name_plural = _("этапы реализации")
+        ordering = ["happened_on", "id"]
+        constraints = [models.CheckConstraint(condition=Q(spent__gte=0), name="milestone_spent_non_negative")]
+
+    def __str__(self) -> str:
+        return self.title

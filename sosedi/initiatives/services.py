@@ -831,3 +831,106 @@ def project_decide(
         }
     _tell(project, kind="initiatives.decision", title=title, body=project.decision_text[:300])
     return project
+
+
+# ---------------------------------------------------------------- implementation and report
+
+
+@transaction.atomic
+def project_start(*, actor, project: InitiativeProject) -> InitiativeProject:
+    project = InitiativeProject.objects.select_for_update().get(pk=project.pk)
+    _require(actor, "initiatives.implement_project", project)
+    if project.status != ProjectStatus.SUPPORTED:
+        raise ValidationError({"__all__": [_("Реализацию начинают после решения о поддержке.")]})
+    _set_status(actor, project, ProjectStatus.IMPLEMENTING)
+    _tell(project, kind="initiatives.started", title=_("Началась реализация проекта «%(t)s»") % {"t": project.title})
+    return project
+
+
+def milestone_add(
+    *, actor, project: InitiativeProject, title: str, happened_on: date, kind: str = "progress", spent=0, photo=None
+):
+    from .models import Milestone, MilestoneKind
+
+    _require(actor, "initiatives.implement_project", project)
+    errors: dict[str, list[str]] = {}
+    if not (title or "").strip():
+        errors["title"] = [_("Опишите, что сделано.")]
+    if happened_on is None or happened_on > _today():
+        errors["happened_on"] = [_("Укажите дату — не позже сегодняшней.")]
+    if spent is None or spent < 0:
+        errors["spent"] = [_("Сумма не может быть отрицательной.")]
+    if kind not in MilestoneKind.values:
+        errors["kind"] = [_("Выберите этап из списка.")]
+    if photo:
+        try:
+            _check_file(photo, field="photo", types=PHOTO_TYPES, max_bytes=PHOTO_MAX_BYTES)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        milestone = Milestone.objects.create(
+            project=project,
+            kind=kind,
+            title=title.strip(),
+            happened_on=happened_on,
+            spent=spent or 0,
+            photo=photo or "",
+            added_by=actor,
+        )
+        _log(actor, "initiative.milestone", project, {"milestone": milestone.pk, "kind": kind})
+    return milestone
+
+
+@transaction.atomic
+def project_complete(*, actor, project: InitiativeProject, completed_on: date | None = None) -> InitiativeProject:
+    """The work is done: the report is due within N calendar days (ч. 14 ст. 26.1)."""
+    project = InitiativeProject.objects.select_for_update().get(pk=project.pk)
+    _require(actor, "initiatives.implement_project", project)
+    completed_on = completed_on or _today()
+    if project.status != ProjectStatus.IMPLEMENTING:
+        raise ValidationError({"__all__": [_("Завершить можно проект, который реализуется.")]})
+    if completed_on > _today():
+        raise ValidationError({"completed_on": [_("Дата завершения не может быть в будущем.")]})
+    days = rule("initiative.report_days", municipality=project.municipality, on=completed_on)
+    project.completed_at = completed_on
+    project.report_deadline = completed_on + timedelta(days=int(days.value))
+    project.deadline_basis = {**project.deadline_basis, "report": days.basis}
+    _set_status(
+        actor,
+        project,
+        ProjectStatus.COMPLETED,
+        {"report_deadline": project.report_deadline.isoformat()},
+        fields=("completed_at", "report_deadline", "deadline_basis"),
+    )
+    _tell(project, kind="initiatives.completed", title=_("Проект «%(t)s» реализован") % {"t": project.title})
+    return project
+
+
+@transaction.atomic
+def project_report(*, actor, project: InitiativeProject, text: str, spent_amount) -> InitiativeProject:
+    """The final report: results, the money used against the estimate, participation (ч. 14 ст. 26.1)."""
+    project = InitiativeProject.objects.select_for_update().get(pk=project.pk)
+    _require(actor, "initiatives.implement_project", project)
+    errors: dict[str, list[str]] = {}
+    if project.status != ProjectStatus.COMPLETED:
+        errors["__all__"] = [_("Отчёт публикуют после завершения реализации.")]
+    if len((text or "").strip()) < 20:
+        errors["text"] = [_("Опишите итоги: что сделано, сколько израсходовано, кто участвовал.")]
+    if spent_amount is None or spent_amount < 0:
+        errors["spent_amount"] = [_("Укажите израсходованную сумму.")]
+    if errors:
+        raise ValidationError(errors)
+    project.report_text = text.strip()
+    project.spent_amount = spent_amount
+    project.reported_at = timezone.now()
+    _set_status(
+        actor,
+        project,
+        ProjectStatus.REPORTED,
+        {"late": _today() > project.report_deadline, "spent": str(spent_amount)},
+        fields=("report_text", "spent_amount", "reported_at"),
+    )
+    _tell(project, kind="initiatives.reported", title=_("Опубликован отчёт по проекту «%(t)s»") % {"t": project.title})
+    return project

@@ -23,5 +23,8 @@ urlpatterns = [
     path("<int:pk>/protocol/", views.protocol_upload, name="protocol"),
     path("<int:pk>/remark/", views.remark_add, name="remark"),
     path("<int:pk>/decide/", views.decide, name="decide"),
+    path("<int:pk>/milestone/", views.milestone_add, name="milestone"),
+    path("<int:pk>/complete/", views.project_complete, name="complete"),
+    path("<int:pk>/report/", views.project_report, name="report"),
     path("<int:pk>/signature-sheet.pdf", views_documents.signature_sheet_pdf, name="sheet_pdf"),
 ]

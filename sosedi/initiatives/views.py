@@ -22,15 +22,18 @@ from sosedi.territories.models import Direction, Municipality, Tos
 from . import selectors, services
 from .forms import (
     CommentForm,
+    CompleteForm,
     DecisionForm,
     IdeaForm,
     MeetingLinkForm,
     MemberForm,
+    MilestoneForm,
     NewProjectForm,
     PaperSignatureForm,
     ProjectForm,
     ProtocolForm,
     RemarkForm,
+    ReportForm,
 )
 from .models import Idea, IdeaStatus, InitiatorKind, ProjectStatus
 
@@ -265,6 +268,7 @@ def project_detail(request, pk):
             "submit_project",
             "review_project",
             "remark_project",
+            "implement_project",
         )
     }
     my_membership = None
@@ -304,6 +308,13 @@ def project_detail(request, pk):
         )
     if perms["remark_project"]:
         context["remark_form"] = RemarkForm()
+    context["milestones"] = project.milestones.select_related("added_by")
+    if perms["implement_project"]:
+        context.update(
+            milestone_form=MilestoneForm(initial={"happened_on": today}),
+            complete_form=CompleteForm(initial={"completed_on": today}),
+            report_form=ReportForm(),
+        )
     return render(request, "initiatives/project_detail.html", context)
 
 
@@ -334,6 +345,7 @@ ACTIONS = {
     "sign": (services.signature_sign, _("Ваша подпись учтена. Спасибо!")),
     "submit": (services.project_submit, _("Проект внесён в администрацию. Сроки рассмотрения — на странице.")),
     "publish": (services.project_publish, _("Проект опубликован: жители могут подать замечания.")),
+    "start": (services.project_start, _("Реализация начата. Добавляйте этапы с фотографиями.")),
 }
 
 
@@ -489,3 +501,68 @@ def decide(request, pk):
 def review_queue(request):
     rows = selectors.review_queue(request.user)
     return render(request, "initiatives/review.html", {"rows": rows, "today": timezone.localdate()})
+
+
+def _implement(request, pk):
+    project = _action_project(request, pk)
+    if not request.user.has_perm("initiatives.implement_project", project):
+        raise PermissionDenied
+    return project
+
+
+def _form_errors(request, form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for message in errors:
+            messages.error(request, f"{label}: {message}" if label else message)
+
+
+@require_POST
+@login_required
+def milestone_add(request, pk):
+    project = _implement(request, pk)
+    form = MilestoneForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.milestone_add(actor=request.user, project=project, **form.cleaned_data)
+        except ValidationError as error:
+            _report(request, error)
+        else:
+            messages.success(request, _("Этап добавлен."))
+    else:
+        _form_errors(request, form)
+    return redirect(reverse("initiatives:project", args=[pk]) + "#implementation")
+
+
+@require_POST
+@login_required
+def project_complete(request, pk):
+    project = _implement(request, pk)
+    form = CompleteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.project_complete(actor=request.user, project=project, **form.cleaned_data)
+        except ValidationError as error:
+            _report(request, error)
+        else:
+            messages.success(request, _("Реализация завершена. Опубликуйте отчёт в срок, указанный на странице."))
+    else:
+        _form_errors(request, form)
+    return redirect(reverse("initiatives:project", args=[pk]) + "#implementation")
+
+
+@require_POST
+@login_required
+def project_report(request, pk):
+    project = _implement(request, pk)
+    form = ReportForm(request.POST)
+    if form.is_valid():
+        try:
+            services.project_report(actor=request.user, project=project, **form.cleaned_data)
+        except ValidationError as error:
+            _report(request, error)
+        else:
+            messages.success(request, _("Отчёт опубликован."))
+    else:
+        _form_errors(request, form)
+    return redirect(reverse("initiatives:project", args=[pk]) + "#implementation")
