@@ -8,6 +8,11 @@ from sosedi.territories.models import Direction, Municipality, Tos
 from .models import Decision, InitiativeProject, InitiatorKind, MilestoneKind, RejectionGround
 
 
+def _date_input():
+    # ISO format: a browser's date input shows nothing for a localised "25.11.2026" value.
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -104,9 +109,9 @@ class MemberForm(forms.Form):
 
 class PaperSignatureForm(forms.Form):
     full_name = forms.CharField(label=_("Фамилия, имя, отчество"), max_length=255)
-    birth_date = forms.DateField(label=_("Дата рождения"), widget=forms.DateInput(attrs={"type": "date"}))
+    birth_date = forms.DateField(label=_("Дата рождения"), widget=_date_input())
     address = forms.CharField(label=_("Адрес места жительства"), max_length=500)
-    signed_on = forms.DateField(label=_("Дата подписи"), widget=forms.DateInput(attrs={"type": "date"}))
+    signed_on = forms.DateField(label=_("Дата подписи"), widget=_date_input())
     sheet_number = forms.IntegerField(label=_("Номер листа"), min_value=1, required=False)
 
 
@@ -116,7 +121,7 @@ class MeetingLinkForm(forms.Form):
 
 class ProtocolForm(forms.Form):
     file = forms.FileField(label=_("Протокол (PDF, DOCX или фото)"))
-    meeting_date = forms.DateField(label=_("Дата собрания"), widget=forms.DateInput(attrs={"type": "date"}))
+    meeting_date = forms.DateField(label=_("Дата собрания"), widget=_date_input())
 
 
 class RemarkForm(forms.Form):
@@ -146,13 +151,13 @@ class DecisionForm(forms.Form):
 class MilestoneForm(forms.Form):
     kind = forms.ChoiceField(label=_("Этап"), choices=MilestoneKind.choices)
     title = forms.CharField(label=_("Что сделано"), max_length=255)
-    happened_on = forms.DateField(label=_("Дата"), widget=forms.DateInput(attrs={"type": "date"}))
+    happened_on = forms.DateField(label=_("Дата"), widget=_date_input())
     spent = forms.DecimalField(label=_("Израсходовано на этапе, руб."), min_value=0, initial=0, decimal_places=2)
     photo = forms.ImageField(label=_("Фотография"), required=False)
 
 
 class CompleteForm(forms.Form):
-    completed_on = forms.DateField(label=_("Дата завершения"), widget=forms.DateInput(attrs={"type": "date"}))
+    completed_on = forms.DateField(label=_("Дата завершения"), widget=_date_input())
 
 
 class ReportForm(forms.Form):
