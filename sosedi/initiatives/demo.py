@@ -376,6 +376,15 @@ def load(tos_by_key: dict) -> None:
         _to_decision(project, leader, official, support=True, text="Поддержать.", budget_line="КБК 0503")
         if project.status == ProjectStatus.SUPPORTED:
             services.project_start(actor=leader, project=project)
+            for name, amount in [("Жители Привокзальной площади (сбор)", "15000"), ("ИП Сергеев А. В.", "7500")]:
+                payment = services.contribution_add(
+                    actor=leader, project=project, kind="payment", contributor=name, pledged=Decimal(amount)
+                )
+                services.contribution_receive(actor=official, contribution=payment, amount=Decimal(amount))
+            services.contribution_add(
+                actor=leader, project=project, kind="labour", contributor="Жители улицы",
+                pledged=Decimal("12000"), description="Два субботника: подготовка клумб и посадка",
+            )  # fmt: skip
             services.milestone_add(
                 actor=leader, project=project, kind="after", title="Работы приняты комиссией", spent=Decimal("415000"),
                 happened_on=timezone.localdate() - timedelta(days=10),

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sosedi.territories.models import Direction, Municipality, Tos
 
-from .models import Decision, InitiativeProject, InitiatorKind, MilestoneKind, RejectionGround
+from .models import ContributionKind, Decision, InitiativeProject, InitiatorKind, MilestoneKind, RejectionGround
 
 
 def _date_input():
@@ -163,3 +163,14 @@ class CompleteForm(forms.Form):
 class ReportForm(forms.Form):
     text = forms.CharField(label=_("Отчёт об итогах"), widget=forms.Textarea(attrs={"rows": 6}))
     spent_amount = forms.DecimalField(label=_("Израсходовано всего, руб."), min_value=0, decimal_places=2)
+
+
+class ContributionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Вид участия"), choices=ContributionKind.choices)
+    contributor = forms.CharField(label=_("Участник (ФИО или организация)"), max_length=255)
+    pledged = forms.DecimalField(label=_("Сумма или оценка, руб."), min_value=0, decimal_places=2)
+    description = forms.CharField(label=_("Что именно (для имущества и труда)"), max_length=500, required=False)
+
+
+class ReceivedForm(forms.Form):
+    amount = forms.DecimalField(label=_("Поступило в бюджет, руб."), min_value=0, decimal_places=2)

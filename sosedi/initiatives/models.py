@@ -369,3 +369,41 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ContributionKind(models.TextChoices):
+    PAYMENT = "payment", _("инициативный платёж")
+    PROPERTY = "property", _("имущественное участие")
+    LABOUR = "labour", _("трудовое участие")
+
+
+class Contribution(models.Model):
+    """Co-financing by residents, businesses and organisations (ст. 56.1 131-ФЗ). The platform takes no money:
+    payments go to the municipal budget, and the official records what was received."""
+
+    project = models.ForeignKey(InitiativeProject, on_delete=models.CASCADE, related_name="contributions")
+    kind = models.CharField(_("вид участия"), max_length=8, choices=ContributionKind.choices)
+    contributor = models.CharField(_("участник (ФИО или организация)"), max_length=255)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    pledged = models.DecimalField(_("обещано (для имущества и труда — оценка), руб."), max_digits=14, decimal_places=2)
+    received = models.DecimalField(_("поступило в бюджет, руб."), max_digits=14, decimal_places=2, default=0)
+    description = models.CharField(_("что именно"), max_length=500, blank=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("софинансирование")
+        verbose_name_plural = _("софинансирование")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pledged__gte=0) & Q(received__gte=0), name="contribution_amounts_non_negative"
+            ),
+            # Only money reaches the budget; property and labour are recorded at their estimated value.
+            models.CheckConstraint(condition=Q(kind="payment") | Q(received=0), name="contribution_received_is_money"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contributor}: {self.get_kind_display()}"

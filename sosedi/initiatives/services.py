@@ -934,3 +934,101 @@ def project_report(*, actor, project: InitiativeProject, text: str, spent_amount
     )
     _tell(project, kind="initiatives.reported", title=_("Опубликован отчёт по проекту «%(t)s»") % {"t": project.title})
     return project
+
+
+# ---------------------------------------------------------------- co-financing (ст. 56.1 131-ФЗ)
+
+FUNDING_STATUSES = (
+    ProjectStatus.COLLECTING,
+    ProjectStatus.SUBMITTED,
+    ProjectStatus.PUBLISHED,
+    ProjectStatus.SUPPORTED,
+    ProjectStatus.IMPLEMENTING,
+)
+
+
+def keeps_funding_record(user, project) -> bool:
+    """Initiators and the administration keep the record at every stage from support to the end of the work."""
+    from .predicates import leads_project, reviews_project
+
+    return bool(leads_project(user, project) or reviews_project(user, project))
+
+
+def contribution_add(
+    *, actor, project: InitiativeProject, kind: str, contributor: str, pledged, description: str = "", user=None
+):
+    """A pledge of money, property or labour, recorded by an initiator or the administration."""
+    from .models import Contribution, ContributionKind
+
+    if actor is None or not keeps_funding_record(actor, project):
+        raise PermissionDenied(_("Недостаточно прав для этого действия."))
+    errors: dict[str, list[str]] = {}
+    if project.status not in FUNDING_STATUSES:
+        errors["__all__"] = [_("Участие записывают со сбора поддержки до завершения реализации.")]
+    if kind not in ContributionKind.values:
+        errors["kind"] = [_("Выберите вид участия.")]
+    if not (contributor or "").strip():
+        errors["contributor"] = [_("Укажите, кто участвует.")]
+    if pledged is None or pledged <= 0:
+        errors["pledged"] = [_("Сумма (или оценка) должна быть больше нуля.")]
+    if kind in (ContributionKind.PROPERTY, ContributionKind.LABOUR) and not (description or "").strip():
+        errors["description"] = [_("Опишите имущество или работы.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        contribution = Contribution.objects.create(
+            project=project, kind=kind, contributor=contributor.strip(), pledged=pledged,
+            description=(description or "").strip(), user=user, entered_by=actor,
+        )  # fmt: skip
+        _log(actor, "initiative.contribution", project, {"contribution": contribution.pk, "kind": kind})
+    return contribution
+
+
+def contribution_receive(*, actor, contribution, amount) -> object:
+    """The administration records what reached the municipal budget (the platform never holds the money)."""
+    from .models import ContributionKind
+
+    project = contribution.project
+    if not (actor.is_superuser or is_official(actor, project)):
+        raise PermissionDenied(_("Поступления отмечает администрация муниципального образования."))
+    if contribution.kind != ContributionKind.PAYMENT:
+        raise ValidationError({"amount": [_("Поступления бывают только у инициативных платежей.")]})
+    if amount is None or amount < 0:
+        raise ValidationError({"amount": [_("Сумма не может быть отрицательной.")]})
+    with transaction.atomic():
+        contribution.received = amount
+        contribution.save(update_fields=["received"])
+        _log(actor, "initiative.payment_received", project, {"contribution": contribution.pk, "amount": str(amount)})
+    return contribution
+
+
+def is_official(user, project) -> bool:
+    from sosedi.accounts.predicates import is_administrator, is_municipal_official_for
+
+    return bool(is_administrator(user) or is_municipal_official_for(user, project.municipality))
+
+
+def refunds(project: InitiativeProject) -> list:
+    """What each contributor of initiative payments gets back (F3; `initiative.refund_rule`), or [] when nothing
+    is due yet: the project is neither refused nor reported."""
+    from . import funding
+    from .models import ContributionKind
+
+    if project.status not in (ProjectStatus.REJECTED, ProjectStatus.REPORTED):
+        return []
+    method = rule("initiative.refund_rule", municipality=project.municipality).value
+    if method != "proportional":
+        raise ValueError(f"unknown refund rule {method!r}")
+    payments = list(project.contributions.filter(kind=ContributionKind.PAYMENT, received__gt=0).order_by("id"))
+    received = [funding.kopecks(p.received) for p in payments]
+    pool = funding.refund_pool(
+        received=sum(received),
+        budget=funding.kopecks(project.budget_amount),
+        spent=funding.kopecks(project.spent_amount) if project.spent_amount is not None else None,
+        built=project.status == ProjectStatus.REPORTED,
+    )
+    parts = funding.split_proportionally(pool, received)
+    return [
+        funding.Refund(p.contributor, p.received, funding.roubles(part))
+        for p, part in zip(payments, parts, strict=True)
+    ]

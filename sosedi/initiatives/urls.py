@@ -26,5 +26,7 @@ urlpatterns = [
     path("<int:pk>/milestone/", views.milestone_add, name="milestone"),
     path("<int:pk>/complete/", views.project_complete, name="complete"),
     path("<int:pk>/report/", views.project_report, name="report"),
+    path("<int:pk>/funding/", views.contribution_add, name="contribution"),
+    path("<int:pk>/funding/<int:contribution_pk>/received/", views.contribution_receive, name="received"),
     path("<int:pk>/signature-sheet.pdf", views_documents.signature_sheet_pdf, name="sheet_pdf"),
 ]

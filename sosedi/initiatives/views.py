@@ -23,6 +23,7 @@ from . import selectors, services
 from .forms import (
     CommentForm,
     CompleteForm,
+    ContributionForm,
     DecisionForm,
     IdeaForm,
     MeetingLinkForm,
@@ -32,6 +33,7 @@ from .forms import (
     PaperSignatureForm,
     ProjectForm,
     ProtocolForm,
+    ReceivedForm,
     RemarkForm,
     ReportForm,
 )
@@ -309,6 +311,12 @@ def project_detail(request, pk):
     if perms["remark_project"]:
         context["remark_form"] = RemarkForm()
     context["milestones"] = project.milestones.select_related("added_by")
+    context["contributions"] = list(project.contributions.all())
+    context["refunds"] = services.refunds(project)
+    context["can_fund"] = project.status in services.FUNDING_STATUSES and services.keeps_funding_record(user, project)
+    context["is_official"] = user.is_authenticated and services.is_official(user, project)
+    if context["can_fund"]:
+        context["contribution_form"] = ContributionForm()
     if perms["implement_project"]:
         context.update(
             milestone_form=MilestoneForm(initial={"happened_on": today}),
@@ -566,3 +574,42 @@ def project_report(request, pk):
     else:
         _form_errors(request, form)
     return redirect(reverse("initiatives:project", args=[pk]) + "#implementation")
+
+
+@require_POST
+@login_required
+def contribution_add(request, pk):
+    project = _action_project(request, pk)
+    form = ContributionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.contribution_add(actor=request.user, project=project, **form.cleaned_data)
+        except ValidationError as error:
+            _report(request, error)
+        else:
+            messages.success(request, _("Участие записано."))
+    else:
+        _form_errors(request, form)
+    return redirect(reverse("initiatives:project", args=[pk]) + "#funding")
+
+
+@require_POST
+@login_required
+def contribution_receive(request, pk, contribution_pk):
+    project = _action_project(request, pk)
+    contribution = project.contributions.filter(pk=contribution_pk).first()
+    if contribution is None:
+        raise Http404
+    form = ReceivedForm(request.POST)
+    if form.is_valid():
+        try:
+            services.contribution_receive(
+                actor=request.user, contribution=contribution, amount=form.cleaned_data["amount"]
+            )
+        except ValidationError as error:
+            _report(request, error)
+        else:
+            messages.success(request, _("Поступление отмечено."))
+    else:
+        _form_errors(request, form)
+    return redirect(reverse("initiatives:project", args=[pk]) + "#funding")

@@ -1,5 +1,5 @@
-"""Add the number of signatures a municipality requires before an initiative project may be submitted. The law
-leaves the support procedure to the representative body's act (ч. 4, 9 ст. 26.1 131-ФЗ), so the value is a
+"""Add the number of signatures a municipality requires before an initiative project may be submitted, and the
+refund rule of initiative payments (ч. 3 ст. 56.1 131-ФЗ). The law leaves the support procedure to the representative body's act (ч. 4, 9 ст. 26.1 131-ФЗ), so the value is a
 default from practice that a municipality overrides in its own rule set. Keys already present are left alone."""
 
 from datetime import date
@@ -12,6 +12,12 @@ ADDED = {
         "basis": "НПА представительного органа (ч. 4, 9 ст. 26.1 131-ФЗ)",
         "confidence": "M",
         "note": "Сколько подписей жителей нужно, если НПА разрешает сбор подписей; 10 — умолчание платформы.",
+    },
+    "initiative.refund_rule": {
+        "value": "proportional",
+        "basis": "ч. 3 ст. 56.1 131-ФЗ; НПА представительного органа",
+        "confidence": "V-m",
+        "note": "Возврат инициативных платежей пропорционально внесённым суммам (единственный пока расчёт).",
     },
 }
 
