@@ -407,3 +407,95 @@ class Contribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contributor}: {self.get_kind_display()}"
+
+
+# ---------------------------------------------------------------- competitive selection (ч. 11–12 ст. 26.1)
+
+
+class SelectionStatus(models.TextChoices):
+    FORMING = "forming", _("формируется")
+    CLOSED = "closed", _("итоги подведены")
+
+
+class Selection(TimeStampedModel):
+    """A competitive selection of several projects by a commission formed by the administration (ч. 11–12)."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="initiative_selections")
+    title = models.CharField(_("название отбора"), max_length=255)
+    meets_at = models.DateTimeField(_("заседание комиссии"))
+    place = models.CharField(_("место заседания"), max_length=500)
+    status = models.CharField(max_length=8, choices=SelectionStatus.choices, default=SelectionStatus.FORMING)
+    projects = models.ManyToManyField(InitiativeProject, through="SelectionEntry", related_name="selections")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("конкурсный отбор")
+        verbose_name_plural = _("конкурсные отборы")
+        ordering = ["-meets_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("initiatives:selection", args=[self.pk])
+
+
+class SelectionEntry(models.Model):
+    selection = models.ForeignKey(Selection, on_delete=models.CASCADE, related_name="entries")
+    project = models.ForeignKey(InitiativeProject, on_delete=models.PROTECT, related_name="selection_entries")
+    total = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    rank = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["rank", "id"]
+        constraints = [models.UniqueConstraint(fields=["selection", "project"], name="selection_entry_once")]
+
+    def __str__(self) -> str:
+        return f"{self.selection_id}: {self.project_id}"
+
+
+class Criterion(models.Model):
+    selection = models.ForeignKey(Selection, on_delete=models.CASCADE, related_name="criteria")
+    name = models.CharField(_("критерий"), max_length=255)
+    weight = models.PositiveSmallIntegerField(_("вес"))
+    max_score = models.PositiveSmallIntegerField(_("максимальный балл"), default=10)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weight__gte=1) & Q(max_score__gte=1), name="criterion_positive")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CommissionMember(models.Model):
+    selection = models.ForeignKey(Selection, on_delete=models.CASCADE, related_name="members")
+    full_name = models.CharField(_("ФИО"), max_length=255)
+    position = models.CharField(_("должность"), max_length=255, blank=True)
+    from_council = models.BooleanField(_("по предложению представительного органа"), default=False)
+    conflicts = models.ManyToManyField(InitiativeProject, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["selection", "full_name"], name="commission_member_once")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class Score(models.Model):
+    member = models.ForeignKey(CommissionMember, on_delete=models.CASCADE, related_name="scores")
+    project = models.ForeignKey(InitiativeProject, on_delete=models.CASCADE, related_name="+")
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="scores")
+    value = models.PositiveSmallIntegerField(_("балл"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "project", "criterion"], name="score_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_documents
+from . import views, views_documents, views_selection
 
 app_name = "initiatives"
 
@@ -9,6 +9,11 @@ urlpatterns = [
     path("ideas/", views.idea_list, name="ideas"),
     path("map/", views.initiative_map, name="ideas_map"),
     path("review/", views.review_queue, name="review"),
+    path("selections/", views_selection.selection_list, name="selections"),
+    path("selections/new/", views_selection.selection_create, name="selection_create"),
+    path("selections/<int:pk>/", views_selection.selection_detail, name="selection"),
+    path("selections/<int:pk>/protocol.docx", views_selection.selection_protocol, name="selection_protocol"),
+    path("selections/<int:pk>/<str:action>/", views_selection.selection_action, name="selection_action"),
     path("ideas/new/", views.idea_create, name="idea_create"),
     path("ideas/<int:pk>/", views.idea_detail, name="idea"),
     path("ideas/<int:pk>/support/", views.idea_support, name="idea_support"),
