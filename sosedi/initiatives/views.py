@@ -316,7 +316,7 @@ def project_detail(request, pk):
     context["can_fund"] = project.status in services.FUNDING_STATUSES and services.keeps_funding_record(user, project)
     context["is_official"] = user.is_authenticated and services.is_official(user, project)
     if context["can_fund"]:
-        context["contribution_form"] = ContributionForm()
+        context["contribution_form"] = ContributionForm(auto_id="fund_%s")
     if perms["implement_project"]:
         context.update(
             milestone_form=MilestoneForm(initial={"happened_on": today}),
