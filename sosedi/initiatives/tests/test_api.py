@@ -119,4 +119,24 @@ def test_real_responses_match_the_published_schema(wsgi_connection):
         case = schema[path]["GET"].Case(path_parameters=params, query=query)
         response = case.call_and_validate(checks=checks)
         assert response.status_code == 200, path
-    assert official  # the helper the other API tests share
+
+
+def test_project_list_page_and_review_screen_queries_do_not_grow(client):
+    allow_signatures(min_signatures=1)
+    tos, chair = tos_with_chair()
+    clerk = official()
+    client.force_login(clerk)
+    counts = []
+    for n in (2, 12):
+        while tos.initiative_projects.count() < n:
+            project = tos_project(tos, chair, title=f"Проект {tos.initiative_projects.count()}")
+            services.project_open_support(actor=chair, project=project)
+            signed_by(project, 1)
+            services.project_submit(actor=chair, project=project)
+        sizes = []
+        for url in ("/initiatives/", "/initiatives/review/"):
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            sizes.append(len(ctx.captured_queries))
+        counts.append(sizes)
+    assert counts[0] == counts[1]
