@@ -1,0 +1,230 @@
+"""Initiative project endpoints of API v1, over the same selectors and services as the pages: the deadlines are
+those frozen by the services at submission and publication, the support counts those on the project page."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+
+from sosedi.api.auth import TOKEN_OR_SESSION
+from sosedi.api.errors import ErrorOut
+
+from . import selectors, services
+from .models import InitiativeProject, ProjectStatus, RejectionGround
+
+router = Router(tags=["Инициативные проекты"])
+NOT_FOUND = {"detail": "Проект не найден.", "errors": []}
+StatusName = Literal[tuple(ProjectStatus.values)]  # type: ignore[valid-type]
+
+
+class Ref(Schema):
+    id: int
+    name: str
+
+
+class DirectionRef(Schema):
+    code: str
+    name: str
+
+
+class GroundOut(Schema):
+    number: int = Field(description="пункт ч. 7 ст. 26.1 131-ФЗ (1–6)")
+    text: str
+
+
+class DecisionOut(Schema):
+    kind: Literal["support", "reject"]
+    decided_at: datetime
+    text: str
+    budget_line: str = Field(description="строка бюджета — при поддержке")
+    ground: GroundOut | None = Field(None, description="основание отказа — при отказе")
+    rework_offer: str = Field(description="предложение о доработке (обязательно при основании 5, ч. 8)")
+
+
+class SupportOut(Schema):
+    signatures_online: int
+    signatures_paper: int
+    signatures: int = Field(description="всего подписей; один человек учитывается один раз")
+    meeting: bool = Field(description="приложено решение собрания (конференции) или его протокол")
+
+
+class InitiativeListItem(Schema):
+    id: int
+    title: str
+    status: StatusName
+    municipality: Ref
+    tos: Ref | None
+    direction: DirectionRef
+    initiator_kind: Literal["group", "tos_body", "village_head"]
+    cost_estimate: Decimal
+    budget_amount: Decimal
+    submitted_at: datetime | None
+    publication_deadline: date | None = Field(description="опубликовать до (рабочие дни, ч. 5 ст. 26.1)")
+    remarks_until: date | None = Field(description="замечания принимаются по (включительно)")
+    review_deadline: date | None = Field(description="решение до (ч. 6 ст. 26.1)")
+    decision: DecisionOut | None
+    support: SupportOut
+    url: str
+
+
+class InitiativeOut(InitiativeListItem):
+    problem: str
+    justification: str
+    expected_result: str
+    cost_breakdown: str
+    timeline: str
+    participation: str
+    territory_description: str
+    territory_geojson: dict | None
+    other_info: str
+    lat: float | None
+    lon: float | None
+    published_at: datetime | None
+    publication_late: bool
+    review_late: bool
+    deadline_basis: dict[str, str] = Field(description="правовые основания сроков")
+    remarks_count: int
+
+
+class InitiativePage(Schema):
+    count: int
+    page: int
+    pages: int
+    page_size: int
+    items: list[InitiativeListItem]
+
+
+class InitiativeFilters(Schema):
+    status: StatusName | None = None
+    municipality: int | None = Field(None, ge=1, le=2**62)
+    tos: int | None = Field(None, ge=1, le=2**62)
+    direction: str | None = Field(None, max_length=32, description="код направления")
+    page: int = Field(1, ge=1, le=100_000)
+    page_size: int = Field(50, ge=1, le=200)
+
+
+class SignatureOut(Schema):
+    id: int
+    source: str
+    signatures: int
+
+
+def _decision(project: InitiativeProject) -> dict | None:
+    if not project.decision:
+        return None
+    ground = None
+    if project.rejection_ground:
+        ground = {"number": project.rejection_ground, "text": str(RejectionGround(project.rejection_ground).label)}
+    return {
+        "kind": project.decision,
+        "decided_at": project.decided_at,
+        "text": project.decision_text,
+        "budget_line": project.budget_line,
+        "ground": ground,
+        "rework_offer": project.rework_offer,
+    }
+
+
+def _list_item(project: InitiativeProject) -> dict:
+    online, paper = project.signatures_online, project.signatures_paper
+    return {
+        "id": project.pk,
+        "title": project.title,
+        "status": project.status,
+        "municipality": {"id": project.municipality_id, "name": project.municipality.name},
+        "tos": {"id": project.tos_id, "name": project.tos.name} if project.tos_id else None,
+        "direction": {"code": project.direction.code, "name": project.direction.name},
+        "initiator_kind": project.initiator_kind,
+        "cost_estimate": project.cost_estimate,
+        "budget_amount": project.budget_amount,
+        "submitted_at": project.submitted_at,
+        "publication_deadline": project.publication_deadline,
+        "remarks_until": project.remarks_until,
+        "review_deadline": project.review_deadline,
+        "decision": _decision(project),
+        "support": {
+            "signatures_online": online,
+            "signatures_paper": paper,
+            "signatures": online + paper,
+            "meeting": bool(project.meeting_item_id or project.protocol_file),
+        },
+        "url": f"/initiatives/{project.pk}/",
+    }
+
+
+@router.get("/initiatives", response={200: InitiativePage, 422: ErrorOut}, summary="Инициативные проекты")
+def initiative_list(request, filters: Query[InitiativeFilters]):
+    from sosedi.territories.models import Direction, Municipality, Tos
+
+    empty = {"count": 0, "page": filters.page, "pages": 1, "page_size": filters.page_size, "items": []}
+    scope = {}
+    for name, model, value, key in (
+        ("municipality", Municipality, filters.municipality, "pk"),
+        ("tos", Tos, filters.tos, "pk"),
+        ("direction", Direction, filters.direction, "code"),
+    ):
+        if value is not None:
+            scope[name] = model.objects.filter(**{key: value}).first()
+            if scope[name] is None:
+                return empty
+    qs = selectors.project_list(user=request.user, status=filters.status or "", **scope)
+    count = qs.count()
+    start = (filters.page - 1) * filters.page_size
+    items = [_list_item(p) for p in qs[start : start + filters.page_size]]
+    pages = max(1, -(-count // filters.page_size))
+    return {"count": count, "page": filters.page, "pages": pages, "page_size": filters.page_size, "items": items}
+
+
+@router.get(
+    "/initiatives/{initiative_id}",
+    response={200: InitiativeOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Инициативный проект: девять частей, сроки, решение, поддержка",
+)
+def initiative_get(request, initiative_id: int):
+    if not 0 < initiative_id < 2**62:
+        return Status(404, NOT_FOUND)
+    project = selectors.project_detail(initiative_id, user=request.user)
+    if project is None:
+        return Status(404, NOT_FOUND)
+    today = timezone.localdate()
+    under_review = project.status in (ProjectStatus.SUBMITTED, ProjectStatus.PUBLISHED)
+    return {
+        **_list_item(project),
+        **{
+            name: getattr(project, name)
+            for name in (
+                "problem",
+                "justification",
+                "expected_result",
+                "cost_breakdown",
+                "timeline",
+                "participation",
+                "territory_description",
+                "territory_geojson",
+                "other_info",
+                "lat",
+                "lon",
+                "published_at",
+                "deadline_basis",
+            )
+        },
+        "publication_late": project.status == ProjectStatus.SUBMITTED and today > project.publication_deadline,
+        "review_late": under_review and today > project.review_deadline,
+        "remarks_count": project.remarks.count(),
+    }
+
+
+@router.post(
+    "/initiatives/{initiative_id}/signatures",
+    auth=TOKEN_OR_SESSION,
+    response={201: SignatureOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Подписать проект онлайн (жители нужного возраста, если НПА разрешает сбор подписей)",
+)
+def signature_post(request, initiative_id: int):
+    project = selectors.project_for_action(initiative_id) if 0 < initiative_id < 2**62 else None
+    if project is None or not request.auth.has_perm("initiatives.view_project", project):
+        return Status(404, NOT_FOUND)
+    signature = services.signature_sign(actor=request.auth, project=project)
+    return Status(201, {"id": signature.pk, "source": signature.source, "signatures": project.signatures.count()})

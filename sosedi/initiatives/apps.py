@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class InitiativesConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "sosedi.initiatives"
+    verbose_name = "Инициативные проекты"
+
+    def ready(self):
+        from . import rules  # noqa: F401  (registers permissions)

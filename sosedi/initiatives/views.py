@@ -1,0 +1,615 @@
+"""Pages of ideas and initiative projects: thin — parse, permit, call a service or selector, render. Every action
+is a plain form POST that redirects back, so everything works without JavaScript; the map is an enhancement
+over the list."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sosedi.core.forms_errors import apply_service_errors
+from sosedi.meetings.models import AgendaItem, MeetingState, VoteState
+from sosedi.territories.models import Direction, Municipality, Tos
+
+from . import selectors, services
+from .forms import (
+    CommentForm,
+    CompleteForm,
+    ContributionForm,
+    DecisionForm,
+    IdeaForm,
+    MeetingLinkForm,
+    MemberForm,
+    MilestoneForm,
+    NewProjectForm,
+    PaperSignatureForm,
+    ProjectForm,
+    ProtocolForm,
+    ReceivedForm,
+    RemarkForm,
+    ReportForm,
+)
+from .models import Idea, IdeaStatus, InitiatorKind, ProjectStatus
+
+
+def _int(request, name):
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _list_filters(request) -> dict:
+    """The filters shared by the lists and the map; unknown ids are ignored rather than failing the page."""
+    direction_id, municipality_id, tos_id = (
+        _int(request, "direction"),
+        _int(request, "municipality"),
+        _int(request, "tos"),
+    )
+    return {
+        "direction": Direction.objects.filter(pk=direction_id).first() if direction_id else None,
+        "municipality": Municipality.objects.filter(pk=municipality_id).first() if municipality_id else None,
+        "tos": Tos.objects.filter(pk=tos_id).first() if tos_id else None,
+    }
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _filter_context(request, filters: dict) -> dict:
+    return {
+        "filters": filters,
+        "directions": Direction.objects.all(),
+        "municipalities": Municipality.objects.filter(
+            Q(initiative_projects__isnull=False) | Q(initiative_ideas__isnull=False)
+        )
+        .distinct()
+        .order_by("name"),
+        "query": _query_without_page(request),
+    }
+
+
+def _page(request, qs):
+    return Paginator(qs, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+# ---------------------------------------------------------------- lists and map
+
+
+def project_list(request):
+    filters = _list_filters(request)
+    status = request.GET.get("status", "")
+    qs = selectors.project_list(user=request.user, status=status, **filters)
+    return render(
+        request,
+        "initiatives/project_list.html",
+        {
+            "page": _page(request, qs),
+            "status": status,
+            "statuses": ProjectStatus.choices,
+            **_filter_context(request, filters),
+        },
+    )
+
+
+def idea_list(request):
+    filters = _list_filters(request)
+    qs = selectors.idea_list(user=request.user, **filters)
+    return render(
+        request, "initiatives/idea_list.html", {"page": _page(request, qs), **_filter_context(request, filters)}
+    )
+
+
+def initiative_map(request):
+    filters = _list_filters(request)
+    return render(
+        request,
+        "initiatives/map.html",
+        {"points": selectors.map_points(user=request.user, **filters), **_filter_context(request, filters)},
+    )
+
+
+# ---------------------------------------------------------------- ideas
+
+
+@login_required
+def idea_create(request):
+    form = IdeaForm(request.POST or None, request.FILES or None, initial={"municipality": request.user.municipality_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            idea = services.idea_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Идея опубликована. Соседи могут её поддержать и обсудить."))
+            return redirect(idea)
+    return render(request, "initiatives/idea_form.html", {"form": form})
+
+
+def idea_detail(request, pk):
+    idea = selectors.idea_detail(pk, user=request.user)
+    if idea is None:
+        raise Http404(_("Идея не найдена"))
+    return render(
+        request,
+        "initiatives/idea_detail.html",
+        {
+            "idea": idea,
+            "comments": selectors.idea_comments(idea),
+            "comment_form": CommentForm(),
+            "can_support": request.user.has_perm("initiatives.support_idea", idea),
+            "can_comment": request.user.has_perm("initiatives.comment_idea", idea),
+            "can_convert": idea.status == IdeaStatus.OPEN and request.user.has_perm("initiatives.add_project"),
+        },
+    )
+
+
+@require_POST
+@login_required
+def idea_support(request, pk):
+    idea = Idea.objects.filter(pk=pk).select_related("author").first()
+    if idea is None:
+        raise Http404
+    if request.POST.get("undo"):
+        services.idea_unsupport(actor=request.user, idea=idea)
+    else:
+        services.idea_support(actor=request.user, idea=idea)
+    return redirect(idea)
+
+
+@require_POST
+@login_required
+def idea_comment(request, pk):
+    idea = Idea.objects.filter(pk=pk).select_related("author").first()
+    if idea is None:
+        raise Http404
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.idea_comment(actor=request.user, idea=idea, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+    else:
+        messages.error(request, _("Напишите комментарий."))
+    return redirect(reverse("initiatives:idea", args=[idea.pk]) + "#comments")
+
+
+# ---------------------------------------------------------------- projects
+
+
+@login_required
+def project_create(request):
+    idea = None
+    idea_id = request.GET.get("idea") or request.POST.get("idea")
+    if idea_id and str(idea_id).isdigit():
+        idea = Idea.objects.filter(pk=int(idea_id), status=IdeaStatus.OPEN).select_related("direction").first()
+    initial = {"initiator_kind": InitiatorKind.GROUP, "municipality": request.user.municipality_id}
+    if idea is not None:
+        initial.update(
+            title=idea.title,
+            direction=idea.direction_id,
+            problem=idea.description,
+            municipality=idea.municipality_id,
+            tos=idea.tos_id,
+            lat=idea.lat,
+            lon=idea.lon,
+        )
+        if idea.tos_id and request.user.has_perm("meetings.add_meeting", idea.tos):
+            initial["initiator_kind"] = InitiatorKind.TOS_BODY
+    form = NewProjectForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            project = services.project_create(
+                actor=request.user,
+                idea=idea,
+                municipality=data.pop("municipality"),
+                initiator_kind=data.pop("initiator_kind"),
+                tos=data.pop("tos"),
+                initiator_name=data.pop("initiator_name"),
+                **data,
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("Черновик проекта создан. Проверьте все девять частей и начните сбор поддержки.")
+            )
+            return redirect(project)
+    return render(request, "initiatives/project_form.html", {"form": form, "idea": idea})
+
+
+def _project(request, pk):
+    project = selectors.project_detail(pk, user=request.user)
+    if project is None:
+        raise Http404(_("Проект не найден"))
+    return project
+
+
+def _action_project(request, pk):
+    project = selectors.project_for_action(pk)
+    if project is None or not request.user.has_perm("initiatives.view_project", project):
+        raise Http404(_("Проект не найден"))
+    return project
+
+
+def _closed_meeting_items(project):
+    if project.tos_id is None:
+        return AgendaItem.objects.none()
+    return (
+        AgendaItem.objects.filter(
+            meeting__tos=project.tos,
+            meeting__state=MeetingState.CLOSED,
+            vote_state=VoteState.PUBLISHED,
+            decided=True,
+        )
+        .select_related("meeting")
+        .order_by("-meeting__starts_at")[:50]
+    )
+
+
+def project_detail(request, pk):
+    project = _project(request, pk)
+    user = request.user
+    perms = {
+        name: user.has_perm(f"initiatives.{name}", project)
+        for name in (
+            "change_project",
+            "manage_support",
+            "sign_project",
+            "submit_project",
+            "review_project",
+            "remark_project",
+            "implement_project",
+        )
+    }
+    my_membership = None
+    signed = False
+    sign_problem = ""
+    if user.is_authenticated:
+        my_membership = project.group_members.filter(user=user).first()
+        signed = project.signatures.filter(user=user).exists()
+        if perms["sign_project"] and not signed:
+            sign_problem = services.resident_error(user, project.municipality)
+    today = timezone.localdate()
+    context = {
+        "project": project,
+        "perms": perms,
+        "members": selectors.group_members(project),
+        "my_membership": my_membership,
+        "signed": signed,
+        "sign_problem": sign_problem,
+        "methods": services.support_methods(project),
+        "counts": services.support_counts(project),
+        "group_problem": services.group_shortfall(project) if project.status in ("draft", "collecting") else "",
+        "support_problem": services.support_shortfall(project) if project.status == "collecting" else "",
+        "remarks": selectors.remarks(project),
+        "today": today,
+        "publication_late": project.status == ProjectStatus.SUBMITTED and today > project.publication_deadline,
+        "review_late": project.status in (ProjectStatus.SUBMITTED, ProjectStatus.PUBLISHED)
+        and today > project.review_deadline,
+        "remarks_open": project.status == ProjectStatus.PUBLISHED and today <= project.remarks_until,
+    }
+    if perms["manage_support"]:
+        context.update(
+            member_form=MemberForm(),
+            paper_form=PaperSignatureForm(initial={"signed_on": today}),
+            protocol_form=ProtocolForm(),
+            meeting_items=_closed_meeting_items(project),
+            signatures=selectors.signatures(project),
+        )
+    if perms["remark_project"]:
+        context["remark_form"] = RemarkForm()
+    context["milestones"] = project.milestones.select_related("added_by")
+    context["contributions"] = list(project.contributions.all())
+    context["refunds"] = services.refunds(project)
+    context["can_fund"] = project.status in services.FUNDING_STATUSES and services.keeps_funding_record(user, project)
+    context["is_official"] = user.is_authenticated and services.is_official(user, project)
+    if context["can_fund"]:
+        context["contribution_form"] = ContributionForm(auto_id="fund_%s")
+    if perms["implement_project"]:
+        context.update(
+            milestone_form=MilestoneForm(initial={"happened_on": today}),
+            complete_form=CompleteForm(initial={"completed_on": today}),
+            report_form=ReportForm(),
+        )
+    return render(request, "initiatives/project_detail.html", context)
+
+
+@login_required
+def project_edit(request, pk):
+    project = _action_project(request, pk)
+    if not request.user.has_perm("initiatives.change_project", project):
+        raise PermissionDenied
+    form = ProjectForm(request.POST or None, instance=project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_update(actor=request.user, project=project, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Проект сохранён."))
+            return redirect(project)
+    return render(request, "initiatives/project_form.html", {"form": form, "project": project})
+
+
+def _report(request, error: ValidationError):
+    for message in error.messages:
+        messages.error(request, message)
+
+
+ACTIONS = {
+    "open_support": (services.project_open_support, _("Сбор поддержки начат: проект виден всем.")),
+    "sign": (services.signature_sign, _("Ваша подпись учтена. Спасибо!")),
+    "submit": (services.project_submit, _("Проект внесён в администрацию. Сроки рассмотрения — на странице.")),
+    "publish": (services.project_publish, _("Проект опубликован: жители могут подать замечания.")),
+    "start": (services.project_start, _("Реализация начата. Добавляйте этапы с фотографиями.")),
+}
+
+
+@require_POST
+@login_required
+def project_action(request, pk, action):
+    project = _action_project(request, pk)
+    if action == "confirm":
+        call, done = services.group_member_confirm, _("Вы подтвердили участие в инициативной группе.")
+    elif action in ACTIONS:
+        call, done = ACTIONS[action]
+    else:
+        raise Http404
+    try:
+        call(actor=request.user, project=project)
+    except ValidationError as error:
+        _report(request, error)
+    else:
+        messages.success(request, done)
+    return redirect(project)
+
+
+def _manage(request, pk):
+    project = _action_project(request, pk)
+    if not request.user.has_perm("initiatives.manage_support", project):
+        raise PermissionDenied
+    return project
+
+
+@require_POST
+@login_required
+def group_add(request, pk):
+    project = _manage(request, pk)
+    form = MemberForm(request.POST)
+    if form.is_valid():
+        person = get_user_model().objects.filter(email__iexact=form.cleaned_data["email"]).first()
+        if person is None:
+            messages.error(request, _("Пользователь с такой почтой не найден: пусть сначала зарегистрируется."))
+        else:
+            try:
+                services.group_member_add(actor=request.user, project=project, user=person)
+            except ValidationError as error:
+                _report(request, error)
+            else:
+                messages.success(request, _("Приглашение отправлено. Участник должен подтвердить его сам."))
+    else:
+        messages.error(request, _("Укажите адрес электронной почты."))
+    return redirect(reverse("initiatives:project", args=[pk]) + "#group")
+
+
+@login_required
+def paper_signature(request, pk):
+    project = _manage(request, pk)
+    form = PaperSignatureForm(request.POST or None, initial={"signed_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            signature = services.signature_enter_paper(actor=request.user, project=project, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Подпись %(name)s внесена.") % {"name": signature.full_name})
+            return redirect(reverse("initiatives:paper", args=[pk]))
+    return render(
+        request,
+        "initiatives/paper.html",
+        {"project": project, "form": form, "signatures": selectors.signatures(project)},
+    )
+
+
+@require_POST
+@login_required
+def meeting_link(request, pk):
+    project = _manage(request, pk)
+    form = MeetingLinkForm(request.POST)
+    item = None
+    if form.is_valid():
+        item = AgendaItem.objects.select_related("meeting").filter(pk=form.cleaned_data["item"]).first()
+    if item is None:
+        messages.error(request, _("Выберите вопрос повестки завершённого собрания."))
+    else:
+        try:
+            services.support_meeting_link(actor=request.user, project=project, item=item)
+        except ValidationError as error:
+            _report(request, error)
+        else:
+            messages.success(request, _("Решение собрания приложено к проекту."))
+    return redirect(reverse("initiatives:project", args=[pk]) + "#support")
+
+
+@require_POST
+@login_required
+def protocol_upload(request, pk):
+    project = _manage(request, pk)
+    form = ProtocolForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.support_protocol_upload(
+                actor=request.user,
+                project=project,
+                file=form.cleaned_data["file"],
+                meeting_date=form.cleaned_data["meeting_date"],
+            )
+        except ValidationError as error:
+            _report(request, error)
+        else:
+            messages.success(request, _("Протокол приложен к проекту."))
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect(reverse("initiatives:project", args=[pk]) + "#support")
+
+
+@require_POST
+@login_required
+def remark_add(request, pk):
+    project = _action_project(request, pk)
+    form = RemarkForm(request.POST)
+    if form.is_valid():
+        try:
+            services.remark_add(actor=request.user, project=project, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            _report(request, error)
+        else:
+            messages.success(request, _("Замечание отправлено в администрацию."))
+    else:
+        messages.error(request, _("Напишите замечание или предложение."))
+    return redirect(reverse("initiatives:project", args=[pk]) + "#remarks")
+
+
+@login_required
+def decide(request, pk):
+    project = _action_project(request, pk)
+    if not request.user.has_perm("initiatives.review_project", project):
+        raise PermissionDenied
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_decide(actor=request.user, project=project, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Решение принято; инициаторы и поддержавшие получат уведомление."))
+            return redirect(project)
+    return render(
+        request,
+        "initiatives/decide.html",
+        {"project": project, "form": form, "remarks": selectors.remarks(project), "today": timezone.localdate()},
+    )
+
+
+@login_required
+def review_queue(request):
+    rows = selectors.review_queue(request.user)
+    return render(request, "initiatives/review.html", {"rows": rows, "today": timezone.localdate()})
+
+
+def _implement(request, pk):
+    project = _action_project(request, pk)
+    if not request.user.has_perm("initiatives.implement_project", project):
+        raise PermissionDenied
+    return project
+
+
+def _form_errors(request, form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for message in errors:
+            messages.error(request, f"{label}: {message}" if label else message)
+
+
+@require_POST
+@login_required
+def milestone_add(request, pk):
+    project = _implement(request, pk)
+    form = MilestoneForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.milestone_add(actor=request.user, project=project, **form.cleaned_data)
+        except ValidationError as error:
+            _report(request, error)
+        else:
+            messages.success(request, _("Этап добавлен."))
+    else:
+        _form_errors(request, form)
+    return redirect(reverse("initiatives:project", args=[pk]) + "#implementation")
+
+
+@require_POST
+@login_required
+def project_complete(request, pk):
+    project = _implement(request, pk)
+    form = CompleteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.project_complete(actor=request.user, project=project, **form.cleaned_data)
+        except ValidationError as error:
+            _report(request, error)
+        else:
+            messages.success(request, _("Реализация завершена. Опубликуйте отчёт в срок, указанный на странице."))
+    else:
+        _form_errors(request, form)
+    return redirect(reverse("initiatives:project", args=[pk]) + "#implementation")
+
+
+@require_POST
+@login_required
+def project_report(request, pk):
+    project = _implement(request, pk)
+    form = ReportForm(request.POST)
+    if form.is_valid():
+        try:
+            services.project_report(actor=request.user, project=project, **form.cleaned_data)
+        except ValidationError as error:
+            _report(request, error)
+        else:
+            messages.success(request, _("Отчёт опубликован."))
+    else:
+        _form_errors(request, form)
+    return redirect(reverse("initiatives:project", args=[pk]) + "#implementation")
+
+
+@require_POST
+@login_required
+def contribution_add(request, pk):
+    project = _action_project(request, pk)
+    form = ContributionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.contribution_add(actor=request.user, project=project, **form.cleaned_data)
+        except ValidationError as error:
+            _report(request, error)
+        else:
+            messages.success(request, _("Участие записано."))
+    else:
+        _form_errors(request, form)
+    return redirect(reverse("initiatives:project", args=[pk]) + "#funding")
+
+
+@require_POST
+@login_required
+def contribution_receive(request, pk, contribution_pk):
+    project = _action_project(request, pk)
+    contribution = project.contributions.filter(pk=contribution_pk).first()
+    if contribution is None:
+        raise Http404
+    form = ReceivedForm(request.POST)
+    if form.is_valid():
+        try:
+            services.contribution_receive(
+                actor=request.user, contribution=contribution, amount=form.cleaned_data["amount"]
+            )
+        except ValidationError as error:
+            _report(request, error)
+        else:
+            messages.success(request, _("Поступление отмечено."))
+    else:
+        _form_errors(request, form)
+    return redirect(reverse("initiatives:project", args=[pk]) + "#funding")
