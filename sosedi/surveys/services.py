@@ -439,10 +439,14 @@ def _demographics(survey: Survey, actor, response: Response) -> dict:
     if actor is not None and actor.is_authenticated:
         fields.update(municipality=actor.municipality, role_group=role_group_of(actor), age_group=age_group_of(actor))
     said = dict(
-        response.answers.filter(question__code__in=("age_group", "role_group"), option__isnull=False).values_list(
-            "question__code", "option__label"
-        )
+        response.answers.filter(
+            question__code__in=("age_group", "role_group", "municipality"), option__isnull=False
+        ).values_list("question__code", "option__label")
     )
+    if fields["municipality"] is None and said.get("municipality"):
+        from sosedi.territories.models import Municipality
+
+        fields["municipality"] = Municipality.objects.filter(name=said["municipality"]).first()
     for code in ("age_group", "role_group"):
         if not fields[code] and said.get(code):
             fields[code] = said[code][:16] if code == "age_group" else said[code][:32]
@@ -521,7 +525,9 @@ def answer_label(*, actor, answer: Answer, direction) -> AnswerLabel:
 def survey_from_template(*, actor, key: str, owner_tos=None, owner_municipality=None, **fields) -> Survey:
     """A draft built from a library template through the same services as the builder; the staff then
     adjust dates and audience and publish."""
-    from .templates_library import TEMPLATES
+    from sosedi.territories.models import Municipality
+
+    from .templates_library import MUNICIPALITIES, TEMPLATES
 
     if key not in TEMPLATES:
         raise ValidationError({"template": _("Такого шаблона нет.")})
@@ -539,6 +545,10 @@ def survey_from_template(*, actor, key: str, owner_tos=None, owner_municipality=
         section = section_add(actor=actor, survey=survey, title=title, description=description)
         for raw in questions:
             spec_q = dict(raw)
+            if spec_q.get("options") == MUNICIPALITIES:
+                spec_q["options"] = list(
+                    Municipality.objects.filter(parent__isnull=True).order_by("name").values_list("name", flat=True)
+                )
             key_name = spec_q.pop("key", None)
             show_if = spec_q.pop("show_if", None)
             if show_if:

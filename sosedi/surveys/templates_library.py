@@ -12,6 +12,8 @@ DIRECTIONS = [
     "Помощь нуждающимся",
 ]
 
+# Replaced by the districts and urban okrugs of the region when a survey is built from the template.
+MUNICIPALITIES = "__municipalities__"
 AGE_OPTIONS = "до 30\n30–44\n45–59\n60 и старше"
 ROLE_OPTIONS = "житель\nучастник ТОС\nактив ТОС\nмуниципалитет и ассоциация"
 

@@ -206,6 +206,9 @@ class Command(BaseCommand):
         from sosedi.meetings import demo as meetings_demo
 
         meetings_demo.load(tos_by_key)
+        from sosedi.surveys import demo as surveys_demo
+
+        surveys_demo.load()
         if not Notification.objects.filter(user=admin, kind="demo.welcome").exists():
             Notification.objects.create(
                 user=admin,
