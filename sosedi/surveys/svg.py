@@ -10,7 +10,7 @@ BAR_H = 26
 LABEL_W = 0  # labels sit above each bar so long Russian options wrap-free fit a 360-px screen
 
 
-def bar_chart(bars: list[tuple[str, int, float]], *, ranking: bool = False) -> str:
+def bar_chart(bars: list[tuple[str, int, float]], *, ranking: bool = False, title: str = "") -> str:
     """Horizontal bars; for a ranking the value is the mean place (shorter is better, drawn inverted)."""
     if not bars:
         return ""
@@ -19,6 +19,7 @@ def bar_chart(bars: list[tuple[str, int, float]], *, ranking: bool = False) -> s
     top = max((b[2] for b in bars), default=0) or 1
     parts = [
         f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
+        f'aria-label="Диаграмма: {escape(title)}" '
         f'preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">'
     ]
     for i, (label, count, value) in enumerate(bars):
@@ -48,7 +49,7 @@ def line_chart(points: list[tuple[date, int]]) -> str:
     step = width / len(points)
     parts = [
         f'<svg class="chart" viewBox="0 0 {width} {height + 20}" width="100%" role="img" '
-        f'xmlns="http://www.w3.org/2000/svg"><title>Ответы по дням</title>'
+        f'aria-label="Ответы по дням" xmlns="http://www.w3.org/2000/svg"><title>Ответы по дням</title>'
     ]
     for i, (day, n) in enumerate(points):
         h = max(1, int(height * n / top))

@@ -31,6 +31,13 @@ AWARENESS = {
             [
                 {
                     "kind": "single",
+                    "text": "Ваш муниципальный район или городской округ",
+                    "options": MUNICIPALITIES,
+                    "required": True,
+                    "code": "municipality",
+                },
+                {
+                    "kind": "single",
                     "text": "Ваш возраст",
                     "options": AGE_OPTIONS,
                     "required": True,

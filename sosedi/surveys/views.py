@@ -447,7 +447,9 @@ def results(request, pk):
     for r in per_question:
         if r.bars:
             charts[r.question.pk] = bar_chart(
-                [(b.label, b.count, b.percent) for b in r.bars], ranking=r.question.kind == QuestionKind.RANKING
+                [(b.label, b.count, b.percent) for b in r.bars],
+                ranking=r.question.kind == QuestionKind.RANKING,
+                title=r.question.text,
             )
     choice_questions = selectors.choice_questions(survey)
     crosstab = None
