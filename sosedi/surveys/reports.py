@@ -212,7 +212,7 @@ def problem_field(survey: Survey, *, examples: int = 4) -> ProblemField:
         verdict = classifier.classify(words)
         group = groups.get(verdict.direction, groups[None])
         group.count += 1
-        if len(group.examples) < examples:
+        if len(group.examples) < examples and all(text != seen for _pk, seen, _w in group.examples):
             group.examples.append((pk, text, verdict.because))
     total = len(rows)
     for group in groups.values():

@@ -12,10 +12,12 @@ from sosedi.accounts.predicates import (
     is_administrator,
     is_association_staff,
 )
+from sosedi.territories.models import Municipality
 
 from .models import Answer, Option, OptionRole, Question, QuestionKind, Response, ResponseStatus, Survey, SurveyState
 
 DIMENSIONS = {"municipality": "municipality__name", "role": "role_group", "age": "age_group"}
+DIMENSION_COLUMNS = {"municipality": "municipality_id", "role": "role_group", "age": "age_group"}
 DIMENSION_LABELS = {"municipality": "муниципальное образование", "role": "роль", "age": "возрастная группа"}
 NO_VALUE = "не указано"
 
@@ -66,20 +68,29 @@ class Filters:
         return any((self.municipality_id, self.role, self.age, self.since, self.until))
 
 
-def submitted(survey: Survey, filters: Filters | None = None) -> QuerySet:
-    qs = Response.objects.filter(survey=survey, status=ResponseStatus.SUBMITTED)
+def _conditions(survey: Survey, filters: Filters | None, prefix: str = "") -> dict:
     f = filters or Filters()
+    conditions = {f"{prefix}survey": survey, f"{prefix}status": ResponseStatus.SUBMITTED}
     if f.municipality_id:
-        qs = qs.filter(municipality_id=f.municipality_id)
+        conditions[f"{prefix}municipality_id"] = f.municipality_id
     if f.role:
-        qs = qs.filter(role_group=f.role)
+        conditions[f"{prefix}role_group"] = f.role
     if f.age:
-        qs = qs.filter(age_group=f.age)
+        conditions[f"{prefix}age_group"] = f.age
     if f.since:
-        qs = qs.filter(submitted_on__gte=f.since)
+        conditions[f"{prefix}submitted_on__gte"] = f.since
     if f.until:
-        qs = qs.filter(submitted_on__lte=f.until)
-    return qs
+        conditions[f"{prefix}submitted_on__lte"] = f.until
+    return conditions
+
+
+def submitted(survey: Survey, filters: Filters | None = None) -> QuerySet:
+    return Response.objects.filter(**_conditions(survey, filters))
+
+
+def submitted_answers(survey: Survey, filters: Filters | None = None) -> QuerySet:
+    """Answers of sent responses, as a join on the response (PostgreSQL plans it far better than IN (…))."""
+    return Answer.objects.filter(**_conditions(survey, filters, "response__"))
 
 
 @dataclass
@@ -101,6 +112,18 @@ class QuestionResult:
     texts: list[str] = field(default_factory=list)
     other_texts: list[str] = field(default_factory=list)
 
+    @property
+    def visible_bars(self) -> list[Bar]:
+        """A long list (41 municipalities) shows only the options someone chose; a short one shows every option,
+        zeros included, since «nobody chose it» is a finding."""
+        if len(self.bars) <= LONG_LIST:
+            return self.bars
+        return [b for b in self.bars if b.count]
+
+
+LONG_LIST = 12
+DEMOGRAPHIC_CODES = ("municipality", "age_group", "role_group")
+
 
 def _pct(part: int, whole: int) -> float:
     return round(100 * part / whole, 1) if whole else 0.0
@@ -113,9 +136,21 @@ def survey_results(survey: Survey, filters: Filters | None = None, *, text_examp
     questions = list(
         Question.objects.filter(section__survey=survey).select_related("section").prefetch_related("options")
     )
-    answers = Answer.objects.filter(response__in=responses.values("pk"))
+    answers = submitted_answers(survey, filters)
+    # One row per response for these kinds, so a plain count is the number who answered; the others (several
+    # rows per response) need the distinct count, which costs a sort, so only they get it.
+    multi = [q.pk for q in questions if q.kind in (QuestionKind.MULTIPLE, QuestionKind.MATRIX, QuestionKind.RANKING)]
     answered = dict(
-        answers.values("question_id").annotate(n=Count("response_id", distinct=True)).values_list("question_id", "n")
+        answers.exclude(question_id__in=multi)
+        .values("question_id")
+        .annotate(n=Count("id"))
+        .values_list("question_id", "n")
+    )
+    answered.update(
+        answers.filter(question_id__in=multi)
+        .values("question_id")
+        .annotate(n=Count("response_id", distinct=True))
+        .values_list("question_id", "n")
     )
     option_counts: dict[tuple, int] = {}
     for q_id, opt_id, row_id, n in (
@@ -199,6 +234,25 @@ def survey_results(survey: Survey, filters: Filters | None = None, *, text_examp
     return total, out
 
 
+def cached_results(survey: Survey, filters: Filters | None = None) -> tuple[int, list]:
+    """survey_results, kept in the cache until the survey changes: the key holds the number of sent responses
+    (they are never edited or removed, so a new one changes it) and the survey's `updated_at`, which every
+    structure edit touches. Counting the responses is one index scan; the aggregates are the expensive part."""
+    from django.core.cache import cache
+
+    f = filters or Filters()
+    count = submitted(survey, f).count()
+    key = (
+        f"survey-results:{survey.pk}:{survey.updated_at.timestamp()}:{count}:"
+        f"{f.municipality_id}:{f.role}:{f.age}:{f.since}:{f.until}"
+    )
+    found = cache.get(key)
+    if found is None:
+        found = survey_results(survey, f)
+        cache.set(key, found, 3600)
+    return found
+
+
 def responses_over_time(survey: Survey, filters: Filters | None = None) -> list[tuple[date, int]]:
     return list(
         submitted(survey, filters)
@@ -211,26 +265,32 @@ def responses_over_time(survey: Survey, filters: Filters | None = None) -> list[
 
 def crosstab(survey: Survey, question: Question, dimension: str, filters: Filters | None = None):
     """Rows: the groups of `dimension`; columns: the question's options; cells: respondents (counts)."""
-    column = DIMENSIONS[dimension]
+    column = DIMENSION_COLUMNS[dimension]
     choices = [o for o in question.options.all() if o.role == OptionRole.CHOICE]
-    data: dict[str, dict[int, int]] = {}
+    answers = submitted_answers(survey, filters).filter(question=question, row__isnull=True, option__isnull=False)
+    raw: dict = {}
     for group, option_id, n in (
-        Answer.objects.filter(response__in=submitted(survey, filters).values("pk"), question=question, row__isnull=True)
-        .filter(option__isnull=False)
-        .values(f"response__{column}", "option_id")
+        answers.values(f"response__{column}", "option_id")
         .annotate(n=Count("id"))
         .values_list(f"response__{column}", "option_id", "n")
     ):
-        data.setdefault(group or NO_VALUE, {})[option_id] = n
+        raw.setdefault(group, {})[option_id] = n
+    raw_totals = dict(
+        answers.values(f"response__{column}")
+        .annotate(n=Count("response_id", distinct=True))
+        .values_list(f"response__{column}", "n")
+    )
+    # Grouped by id, named afterwards: grouping by the joined name made PostgreSQL sort every answer row.
+    names = {}
+    if dimension == "municipality":
+        names = dict(Municipality.objects.filter(pk__in=[g for g in raw if g]).values_list("pk", "name"))
+    data: dict[str, dict[int, int]] = {}
     totals: dict[str, int] = {}
-    for group, n in (
-        submitted(survey, filters)
-        .filter(answers__question=question)
-        .values(column)
-        .annotate(n=Count("pk", distinct=True))
-        .values_list(column, "n")
-    ):
-        totals[group or NO_VALUE] = totals.get(group or NO_VALUE, 0) + n
+    for group, cells in raw.items():
+        label = names.get(group, group) or NO_VALUE
+        for option_id, n in cells.items():
+            data.setdefault(label, {})[option_id] = data.get(label, {}).get(option_id, 0) + n
+        totals[label] = totals.get(label, 0) + raw_totals.get(group, 0)
     rows = []
     for group in sorted(data, key=lambda g: (g == NO_VALUE, g)):
         whole = totals.get(group, 0)
@@ -254,11 +314,13 @@ def filter_values(survey: Survey) -> dict:
 
 
 def choice_questions(survey: Survey) -> list[Question]:
-    return list(
+    """Questions a cross-tab can break down; the demographic ones (the groups themselves) come last."""
+    questions = list(
         Question.objects.filter(
             section__survey=survey, kind__in=(QuestionKind.SINGLE, QuestionKind.MULTIPLE)
         ).prefetch_related("options")
     )
+    return sorted(questions, key=lambda q: q.code in DEMOGRAPHIC_CODES)
 
 
 def options_by_id(question_ids) -> dict[int, Option]:

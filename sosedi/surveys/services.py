@@ -38,6 +38,11 @@ from .models import (
 )
 
 
+def _touch(survey: Survey) -> None:
+    """Structure changed: the cached results (keyed by updated_at) must be computed again."""
+    Survey.objects.filter(pk=survey.pk).update(updated_at=timezone.now())
+
+
 def _require(actor, perm: str, obj) -> None:
     if actor is None or not actor.has_perm(perm, obj):
         raise PermissionDenied(_("Недостаточно прав для этого действия."))
@@ -165,6 +170,7 @@ def section_add(*, actor, survey: Survey, title: str, description: str = "") -> 
     if not title.strip():
         raise ValidationError({"title": _("Назовите раздел.")})
     position = survey.sections.count()
+    _touch(survey)
     return Section.objects.create(survey=survey, title=title.strip(), description=description, position=position)
 
 
@@ -276,6 +282,7 @@ def question_add(
         )
         if question.allow_other:
             Option.objects.create(question=question, position=len(choices), label=_("Другое"), is_other=True)
+    _touch(survey)
     if kind == QuestionKind.MATRIX:
         Option.objects.bulk_create(
             [
@@ -309,6 +316,7 @@ def question_update(
     if help_text is not None:
         question.help_text = help_text
     question.save()
+    _touch(survey)
     return question
 
 
@@ -318,6 +326,7 @@ def question_delete(*, actor, question: Question) -> None:
     _require(actor, "surveys.change_survey", survey)
     _refuse_if_answered(survey, "question", _("Удалять вопрос"))
     question.delete()
+    _touch(survey)
 
 
 @transaction.atomic
@@ -326,6 +335,7 @@ def option_remove(*, actor, option: Option) -> None:
     _require(actor, "surveys.change_survey", survey)
     _refuse_if_answered(survey, "options", _("Удалять вариант ответа"))
     option.delete()
+    _touch(survey)
 
 
 @transaction.atomic
@@ -336,6 +346,7 @@ def option_add(*, actor, question: Question, label: str, is_correct: bool = Fals
         raise ValidationError({"label": _("У этого вопроса нет вариантов ответа.")})
     if not label.strip():
         raise ValidationError({"label": _("Напишите вариант.")})
+    _touch(question.section.survey)
     return Option.objects.create(
         question=question, label=label.strip(), is_correct=is_correct, position=question.options.count()
     )

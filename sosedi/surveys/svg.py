@@ -10,6 +10,11 @@ BAR_H = 26
 LABEL_W = 0  # labels sit above each bar so long Russian options wrap-free fit a 360-px screen
 
 
+def _ru(number: float) -> str:
+    """3.5 → «3,5», as the tables beside the charts print numbers."""
+    return f"{number:g}".replace(".", ",")
+
+
 def bar_chart(bars: list[tuple[str, int, float]], *, ranking: bool = False, title: str = "") -> str:
     """Horizontal bars; for a ranking the value is the mean place (shorter is better, drawn inverted)."""
     if not bars:
@@ -26,10 +31,10 @@ def bar_chart(bars: list[tuple[str, int, float]], *, ranking: bool = False, titl
         y = i * (BAR_H + 18)
         if ranking:
             share = (len(bars) + 1 - value) / len(bars) if value else 0
-            caption = f"{escape(label)} — среднее место {value:g}"
+            caption = f"{escape(label)} — среднее место {_ru(value)}"
         else:
             share = value / 100 if top <= 100 else value / top
-            caption = f"{escape(label)} — {count} ({value:g}%)"
+            caption = f"{escape(label)} — {count} ({_ru(value)}%)"
         w = max(2, int((width - 8) * min(share, 1)))
         parts.append(f'<text x="0" y="{y + 13}" font-size="14">{caption}</text>')
         parts.append(
@@ -46,7 +51,7 @@ def line_chart(points: list[tuple[date, int]]) -> str:
         return ""
     width, height = 600, 160
     top = max(n for _d, n in points) or 1
-    step = width / len(points)
+    step = min(width / len(points), 40)  # one day must not fill the whole chart
     parts = [
         f'<svg class="chart" viewBox="0 0 {width} {height + 20}" width="100%" role="img" '
         f'aria-label="Ответы по дням" xmlns="http://www.w3.org/2000/svg"><title>Ответы по дням</title>'
@@ -59,6 +64,10 @@ def line_chart(points: list[tuple[date, int]]) -> str:
             f"<title>{day:%d.%m.%Y}: {n}</title></rect>"
         )
     parts.append(f'<text x="0" y="{height + 16}" font-size="12">{points[0][0]:%d.%m}</text>')
-    parts.append(f'<text x="{width}" y="{height + 16}" font-size="12" text-anchor="end">{points[-1][0]:%d.%m}</text>')
+    if len(points) > 1:
+        parts.append(
+            f'<text x="{step * len(points):.0f}" y="{height + 16}" font-size="12" text-anchor="end">'
+            f"{points[-1][0]:%d.%m}</text>"
+        )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 — numbers and dates only

@@ -442,12 +442,12 @@ def _filters(request) -> selectors.Filters:
 def results(request, pk):
     survey = _survey(request, pk, "surveys.view_results")
     filters = _filters(request)
-    total, per_question = selectors.survey_results(survey, filters)
+    total, per_question = selectors.cached_results(survey, filters)
     charts = {}
     for r in per_question:
         if r.bars:
             charts[r.question.pk] = bar_chart(
-                [(b.label, b.count, b.percent) for b in r.bars],
+                [(b.label, b.count, b.percent) for b in r.visible_bars],
                 ranking=r.question.kind == QuestionKind.RANKING,
                 title=r.question.text,
             )

@@ -6,6 +6,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -108,10 +109,12 @@ def test_results_page_queries_do_not_grow_with_responses(client, answered):
     client.force_login(boss)
     url = reverse("surveys:results", args=[s.pk])
     client.get(url)  # warm per-process memos (directions, roles)
+    cache.clear()  # measure the computation, not a cache hit
     with CaptureQueriesContext(connection) as few:
         assert client.get(url).status_code == 200
     for _ in range(5):
         _answer(s, *list(s.sections.all()), q, town=engels)
+    cache.clear()
     with CaptureQueriesContext(connection) as more:
         page = client.get(url)
     assert len(more) == len(few)
@@ -160,3 +163,18 @@ def test_printable_report(client, answered):
     client.force_login(boss)
     page = client.get(reverse("surveys:report", args=[s.pk]))
     assert page.status_code == 200 and "Отчёт по опросу" in page.content.decode()
+
+
+def test_cached_results_follow_new_answers_and_edits(answered):
+    from sosedi.surveys import services
+
+    boss, s, q, saratov, engels = answered
+    total, results = selectors.cached_results(s)
+    assert total == 4
+    sections = list(s.sections.all())
+    _answer(s, *sections, q, town=engels)
+    assert selectors.cached_results(s)[0] == 5
+    services.question_update(actor=boss, question=q["single"], text="Есть ли площадка во дворе?")
+    s.refresh_from_db()
+    texts = [r.question.text for r in selectors.cached_results(s)[1]]
+    assert "Есть ли площадка во дворе?" in texts
