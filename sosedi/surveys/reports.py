@@ -12,7 +12,7 @@ from .models import Anonymity, Answer, OptionRole, Question, QuestionKind, Respo
 
 
 def aggregate_rows(survey: Survey, filters=None) -> list[list]:
-    total, results = selectors.survey_results(survey, filters, text_examples=0)
+    total, results = selectors.cached_results(survey, filters)
     rows = [["Вопрос", "Тип", "Вариант / строка", "Ответов", "% / среднее"], ["Всего ответов", "", "", total, ""]]
     for r in results:
         q = r.question
