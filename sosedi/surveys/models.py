@@ -21,6 +21,7 @@ class SurveyKind(models.TextChoices):
 
 
 class TestPhase(models.TextChoices):
+    __test__ = False  # a name starting with "Test", not a pytest class
     NONE = "", _("—")
     BEFORE = "before", _("до обучения")
     AFTER = "after", _("после обучения")
