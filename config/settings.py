@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "sosedi.notifications",
     "sosedi.meetings",
     "sosedi.initiatives",
+    "sosedi.surveys",
     "sosedi.api",
 ]
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("tos/", include("sosedi.territories.urls_membership")),
     path("meetings/", include("sosedi.meetings.urls")),
     path("initiatives/", include("sosedi.initiatives.urls")),
+    path("surveys/", include("sosedi.surveys.urls")),
     path("notifications/", include("sosedi.notifications.urls")),
     path("audit/", include("sosedi.core.urls_audit")),
     path("api/v1/", api.urls),

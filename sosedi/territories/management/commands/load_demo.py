@@ -209,6 +209,9 @@ class Command(BaseCommand):
         from sosedi.initiatives import demo as initiatives_demo
 
         initiatives_demo.load(tos_by_key)
+        from sosedi.surveys import demo as surveys_demo
+
+        surveys_demo.load()
         if not Notification.objects.filter(user=admin, kind="demo.welcome").exists():
             Notification.objects.create(
                 user=admin,

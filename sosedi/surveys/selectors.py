@@ -1,0 +1,327 @@
+"""Reads of the surveys capability. Results are GROUP BY queries over the answer rows — a fixed number of
+queries per page whatever the number of responses (issue [5]: Decidim took 15 s for 400 answers)."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Avg, Count, Q, QuerySet
+
+from sosedi.accounts.models import Role, Scope
+from sosedi.accounts.predicates import (
+    _roles,
+    is_administrator,
+    is_association_staff,
+)
+from sosedi.territories.models import Municipality
+
+from .models import Answer, Option, OptionRole, Question, QuestionKind, Response, ResponseStatus, Survey, SurveyState
+
+DIMENSIONS = {"municipality": "municipality__name", "role": "role_group", "age": "age_group"}
+DIMENSION_COLUMNS = {"municipality": "municipality_id", "role": "role_group", "age": "age_group"}
+DIMENSION_LABELS = {"municipality": "муниципальное образование", "role": "роль", "age": "возрастная группа"}
+NO_VALUE = "не указано"
+
+
+def survey_list(*, user) -> QuerySet:
+    """Published surveys for everyone, plus drafts of the surveys the person manages."""
+    qs = Survey.objects.select_related("owner_tos", "owner_municipality", "audience_tos", "audience_municipality")
+    visible = Q(state=SurveyState.PUBLISHED)
+    if user.is_authenticated:
+        if is_administrator(user):
+            return qs
+        if is_association_staff(user):
+            visible |= Q(owner_tos__isnull=True, owner_municipality__isnull=True)
+        roles = _roles(user)
+        municipalities = [r[3] for r in roles if r[1] == Scope.MUNICIPALITY and r[0] == Role.MUNICIPAL_OFFICIAL]
+        tos_ids = [
+            r[2] for r in roles if r[1] == Scope.TOS and r[0] in (Role.CHAIR, Role.SECRETARY, Role.COUNCIL_MEMBER)
+        ]
+        if municipalities:
+            visible |= Q(owner_municipality__in=municipalities) | Q(owner_municipality__parent__in=municipalities)
+            visible |= Q(owner_tos__municipality__in=municipalities) | Q(
+                owner_tos__municipality__parent__in=municipalities
+            )
+        if tos_ids:
+            visible |= Q(owner_tos__in=tos_ids)
+    return qs.filter(visible)
+
+
+def survey_with_structure(pk: int) -> Survey | None:
+    return (
+        Survey.objects.select_related("owner_tos__municipality", "owner_municipality", "audience_tos", "paired_with")
+        .prefetch_related("sections__questions__options", "sections__questions__show_if_option__question")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+@dataclass
+class Filters:
+    municipality_id: int | None = None
+    role: str = ""
+    age: str = ""
+    since: date | None = None
+    until: date | None = None
+
+    @property
+    def active(self) -> bool:
+        return any((self.municipality_id, self.role, self.age, self.since, self.until))
+
+
+def _conditions(survey: Survey, filters: Filters | None, prefix: str = "") -> dict:
+    f = filters or Filters()
+    conditions = {f"{prefix}survey": survey, f"{prefix}status": ResponseStatus.SUBMITTED}
+    if f.municipality_id:
+        conditions[f"{prefix}municipality_id"] = f.municipality_id
+    if f.role:
+        conditions[f"{prefix}role_group"] = f.role
+    if f.age:
+        conditions[f"{prefix}age_group"] = f.age
+    if f.since:
+        conditions[f"{prefix}submitted_on__gte"] = f.since
+    if f.until:
+        conditions[f"{prefix}submitted_on__lte"] = f.until
+    return conditions
+
+
+def submitted(survey: Survey, filters: Filters | None = None) -> QuerySet:
+    return Response.objects.filter(**_conditions(survey, filters))
+
+
+def submitted_answers(survey: Survey, filters: Filters | None = None) -> QuerySet:
+    """Answers of sent responses, as a join on the response (PostgreSQL plans it far better than IN (…))."""
+    return Answer.objects.filter(**_conditions(survey, filters, "response__"))
+
+
+@dataclass
+class Bar:
+    label: str
+    count: int
+    percent: float
+    option_id: int | None = None
+    is_correct: bool = False
+
+
+@dataclass
+class QuestionResult:
+    question: Question
+    answered: int = 0
+    bars: list[Bar] = field(default_factory=list)
+    mean: float | None = None
+    rows: list[tuple[str, list[Bar]]] = field(default_factory=list)  # matrix
+    texts: list[str] = field(default_factory=list)
+    other_texts: list[str] = field(default_factory=list)
+
+    @property
+    def visible_bars(self) -> list[Bar]:
+        """A long list (41 municipalities) shows only the options someone chose; a short one shows every option,
+        zeros included, since «nobody chose it» is a finding."""
+        if len(self.bars) <= LONG_LIST:
+            return self.bars
+        return [b for b in self.bars if b.count]
+
+
+LONG_LIST = 12
+DEMOGRAPHIC_CODES = ("municipality", "age_group", "role_group")
+
+
+def _pct(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1) if whole else 0.0
+
+
+def survey_results(survey: Survey, filters: Filters | None = None, *, text_examples: int = 5) -> tuple[int, list]:
+    """(number of responses, per-question results). Seven queries however many responses there are."""
+    responses = submitted(survey, filters)
+    total = responses.count()
+    questions = list(
+        Question.objects.filter(section__survey=survey).select_related("section").prefetch_related("options")
+    )
+    answers = submitted_answers(survey, filters)
+    # One row per response for these kinds, so a plain count is the number who answered; the others (several
+    # rows per response) need the distinct count, which costs a sort, so only they get it.
+    multi = [q.pk for q in questions if q.kind in (QuestionKind.MULTIPLE, QuestionKind.MATRIX, QuestionKind.RANKING)]
+    answered = dict(
+        answers.exclude(question_id__in=multi)
+        .values("question_id")
+        .annotate(n=Count("id"))
+        .values_list("question_id", "n")
+    )
+    answered.update(
+        answers.filter(question_id__in=multi)
+        .values("question_id")
+        .annotate(n=Count("response_id", distinct=True))
+        .values_list("question_id", "n")
+    )
+    option_counts: dict[tuple, int] = {}
+    for q_id, opt_id, row_id, n in (
+        answers.filter(option__isnull=False)
+        .values("question_id", "option_id", "row_id")
+        .annotate(n=Count("id"))
+        .values_list("question_id", "option_id", "row_id", "n")
+    ):
+        option_counts[(q_id, opt_id, row_id)] = n
+    means = dict(
+        answers.filter(number__isnull=False)
+        .values("question_id")
+        .annotate(m=Avg("number"))
+        .values_list("question_id", "m")
+    )
+    rank_means = {
+        (q, o): m
+        for q, o, m in answers.filter(rank__isnull=False)
+        .values("question_id", "option_id")
+        .annotate(m=Avg("rank"))
+        .values_list("question_id", "option_id", "m")
+    }
+    scale_counts: dict[int, dict[int, int]] = {}
+    for q_id, value, n in (
+        answers.filter(question__kind=QuestionKind.SCALE)
+        .values("question_id", "number")
+        .annotate(n=Count("id"))
+        .values_list("question_id", "number", "n")
+    ):
+        scale_counts.setdefault(q_id, {})[int(value)] = n
+    text_ids = [q.pk for q in questions if q.kind == QuestionKind.TEXT]
+    texts: dict[int, list[str]] = {}
+    other_texts: dict[int, list[str]] = {}
+    if text_examples:
+        for q_id, text, is_other in (
+            answers.exclude(text="")
+            .filter(Q(question_id__in=text_ids) | Q(option__is_other=True))
+            .order_by("question_id", "-id")
+            .values_list("question_id", "text", "option__is_other")
+        ):
+            bucket = other_texts if is_other else texts
+            if len(bucket.setdefault(q_id, [])) < text_examples:
+                bucket[q_id].append(text)
+
+    out = []
+    for q in questions:
+        result = QuestionResult(question=q, answered=answered.get(q.pk, 0))
+        choices = [o for o in q.options.all() if o.role == OptionRole.CHOICE]
+        if q.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+            # Percent of respondents who answered the question (for multiple choice they may exceed 100 in sum).
+            for o in choices:
+                n = option_counts.get((q.pk, o.pk, None), 0)
+                result.bars.append(Bar(o.label, n, _pct(n, result.answered), o.pk, o.is_correct))
+        elif q.kind == QuestionKind.MATRIX:
+            for row in (o for o in q.options.all() if o.role == OptionRole.ROW):
+                cells = [option_counts.get((q.pk, o.pk, row.pk), 0) for o in choices]
+                row_total = sum(cells)
+                result.rows.append(
+                    (
+                        row.label,
+                        [Bar(o.label, n, _pct(n, row_total), o.pk) for o, n in zip(choices, cells, strict=True)],
+                    )
+                )
+        elif q.kind == QuestionKind.RANKING:
+            for o in sorted(choices, key=lambda o: rank_means.get((q.pk, o.pk)) or 99):
+                m = rank_means.get((q.pk, o.pk))
+                result.bars.append(
+                    Bar(o.label, option_counts.get((q.pk, o.pk, None), 0), round(float(m), 2) if m else 0, o.pk)
+                )
+        elif q.kind == QuestionKind.SCALE:
+            counts = scale_counts.get(q.pk, {})
+            for value in range(q.scale_min, q.scale_max + 1):
+                n = counts.get(value, 0)
+                result.bars.append(Bar(str(value), n, _pct(n, result.answered)))
+            result.mean = round(float(means[q.pk]), 2) if q.pk in means else None
+        elif q.kind == QuestionKind.NUMBER:
+            result.mean = round(float(means[q.pk]), 2) if q.pk in means else None
+        result.texts = texts.get(q.pk, [])
+        result.other_texts = other_texts.get(q.pk, [])
+        out.append(result)
+    return total, out
+
+
+def cached_results(survey: Survey, filters: Filters | None = None) -> tuple[int, list]:
+    """survey_results, kept in the cache until the survey changes: the key holds the number of sent responses
+    (they are never edited or removed, so a new one changes it) and the survey's `updated_at`, which every
+    structure edit touches. Counting the responses is one index scan; the aggregates are the expensive part."""
+    from django.core.cache import cache
+
+    f = filters or Filters()
+    count = submitted(survey, f).count()
+    key = (
+        f"survey-results:{survey.pk}:{survey.updated_at.timestamp()}:{count}:"
+        f"{f.municipality_id}:{f.role}:{f.age}:{f.since}:{f.until}"
+    )
+    found = cache.get(key)
+    if found is None:
+        found = survey_results(survey, f)
+        cache.set(key, found, 3600)
+    return found
+
+
+def responses_over_time(survey: Survey, filters: Filters | None = None) -> list[tuple[date, int]]:
+    return list(
+        submitted(survey, filters)
+        .values("submitted_on")
+        .annotate(n=Count("pk"))
+        .order_by("submitted_on")
+        .values_list("submitted_on", "n")
+    )
+
+
+def crosstab(survey: Survey, question: Question, dimension: str, filters: Filters | None = None):
+    """Rows: the groups of `dimension`; columns: the question's options; cells: respondents (counts)."""
+    column = DIMENSION_COLUMNS[dimension]
+    choices = [o for o in question.options.all() if o.role == OptionRole.CHOICE]
+    answers = submitted_answers(survey, filters).filter(question=question, row__isnull=True, option__isnull=False)
+    raw: dict = {}
+    for group, option_id, n in (
+        answers.values(f"response__{column}", "option_id")
+        .annotate(n=Count("id"))
+        .values_list(f"response__{column}", "option_id", "n")
+    ):
+        raw.setdefault(group, {})[option_id] = n
+    raw_totals = dict(
+        answers.values(f"response__{column}")
+        .annotate(n=Count("response_id", distinct=True))
+        .values_list(f"response__{column}", "n")
+    )
+    # Grouped by id, named afterwards: grouping by the joined name made PostgreSQL sort every answer row.
+    names = {}
+    if dimension == "municipality":
+        names = dict(Municipality.objects.filter(pk__in=[g for g in raw if g]).values_list("pk", "name"))
+    data: dict[str, dict[int, int]] = {}
+    totals: dict[str, int] = {}
+    for group, cells in raw.items():
+        label = names.get(group, group) or NO_VALUE
+        for option_id, n in cells.items():
+            data.setdefault(label, {})[option_id] = data.get(label, {}).get(option_id, 0) + n
+        totals[label] = totals.get(label, 0) + raw_totals.get(group, 0)
+    rows = []
+    for group in sorted(data, key=lambda g: (g == NO_VALUE, g)):
+        whole = totals.get(group, 0)
+        cells = [(data[group].get(o.pk, 0), _pct(data[group].get(o.pk, 0), whole)) for o in choices]
+        rows.append((group, whole, cells))
+    return choices, rows
+
+
+def filter_values(survey: Survey) -> dict:
+    base = Response.objects.filter(survey=survey, status=ResponseStatus.SUBMITTED)
+    return {
+        "municipalities": list(
+            base.exclude(municipality=None)
+            .values_list("municipality_id", "municipality__name")
+            .distinct()
+            .order_by("municipality__name")
+        ),
+        "roles": sorted(set(base.exclude(role_group="").values_list("role_group", flat=True))),
+        "ages": sorted(set(base.exclude(age_group="").values_list("age_group", flat=True))),
+    }
+
+
+def choice_questions(survey: Survey) -> list[Question]:
+    """Questions a cross-tab can break down; the demographic ones (the groups themselves) come last."""
+    questions = list(
+        Question.objects.filter(
+            section__survey=survey, kind__in=(QuestionKind.SINGLE, QuestionKind.MULTIPLE)
+        ).prefetch_related("options")
+    )
+    return sorted(questions, key=lambda q: q.code in DEMOGRAPHIC_CODES)
+
+
+def options_by_id(question_ids) -> dict[int, Option]:
+    return {o.pk: o for o in Option.objects.filter(question_id__in=question_ids)}
