@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "sosedi.territories",
     "sosedi.notifications",
     "sosedi.meetings",
+    "sosedi.knowledge",
     "sosedi.api",
 ]
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("tos/", include("sosedi.territories.urls")),
     path("tos/", include("sosedi.territories.urls_membership")),
     path("meetings/", include("sosedi.meetings.urls")),
+    path("knowledge/", include("sosedi.knowledge.urls")),
     path("notifications/", include("sosedi.notifications.urls")),
     path("audit/", include("sosedi.core.urls_audit")),
     path("api/v1/", api.urls),

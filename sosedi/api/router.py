@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from sosedi.accounts.api import router as accounts_router
+from sosedi.knowledge.api import router as knowledge_router
 from sosedi.meetings.api import router as meetings_router
 from sosedi.territories.api import router as territories_router
 
@@ -28,3 +29,4 @@ errors.install(api)
 api.add_router("/", territories_router)
 api.add_router("/", accounts_router)
 api.add_router("/", meetings_router)
+api.add_router("/", knowledge_router)

@@ -64,7 +64,8 @@ def registry(request):
     return render(request, template, context)
 
 
-@cache_public_page(scopes=lambda pk: [tos_scope(pk)])
+# "knowledge": the page shows the «Что говорит закон» panel (sosedi/knowledge), whose publications bump it.
+@cache_public_page(scopes=lambda pk: [tos_scope(pk), "knowledge"])
 def tos_detail(request, pk):
     try:
         tos = selectors.tos_detail(pk)

@@ -1,0 +1,276 @@
+"""Search over published materials, Russian morphology-aware on both databases.
+
+- PostgreSQL: full-text search with the `russian` configuration over a generated, weighted tsvector (title A,
+  body B; migration 0002) with a GIN index, ranked by ts_rank; a query that finds nothing falls back to
+  trigram similarity with the titles (pg_trgm), so «кварум» still finds «кворум».
+- SQLite (the embedded default): the same question asked of pymorphy3 lemmas stored at publication
+  (`lemmas_title`, `lemmas_text`): every query lemma must occur; title matches weigh 3, body matches 1; a query
+  that finds nothing is retried with each unknown lemma replaced by the closest lemma of the titles (difflib).
+
+Both: every query word must match, else any may (ranked by how many do); snippets are cut and highlighted in
+Python from the published plain text (HTML-escaped, matches in <mark>); facets count the text matches by kind,
+audience and direction. docs/decisions/0005-knowledge.md
+"""
+
+import difflib
+import html
+import re
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+
+from django.db import connection
+from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models.expressions import RawSQL
+from django.utils.safestring import SafeString, mark_safe
+
+from sosedi.core.pagecache import content_version
+
+from .models import Material, MaterialKind
+from .text import MAX_QUERY_CHARS, lemma, query_lemmas, words
+
+KNOWLEDGE_SCOPE = "knowledge"
+TITLE_WEIGHT = 3
+TEXT_WEIGHT = 1
+SNIPPET_CHARS = 220
+TRIGRAM_THRESHOLD = 0.3
+
+
+@dataclass
+class Hit:
+    material: Material
+    score: float
+    snippet: SafeString
+
+
+@dataclass
+class Facets:
+    kinds: list[tuple[str, str, int]] = field(default_factory=list)  # (value, label, count)
+    audiences: list[tuple[str, str, int]] = field(default_factory=list)
+    directions: list[tuple[str, str, int]] = field(default_factory=list)
+
+
+@dataclass
+class SearchResult:
+    query: str
+    lemmas: list[str]
+    hits: list[Hit]
+    total: int
+    facets: Facets
+    corrected: str = ""  # the query actually searched when a typo was corrected
+    partial: bool = False  # not every word matched: results match some of them
+
+    @property
+    def empty_query(self) -> bool:
+        return not self.lemmas
+
+
+def _is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _filtered(qs, *, kind: str = "", audience: str = "", direction: str = ""):
+    if kind:
+        qs = qs.filter(kind=kind)
+    if audience in ("resident", "activist", "official"):
+        qs = qs.filter(**{f"for_{audience}s": True})
+    if direction:
+        qs = qs.filter(directions__code=direction)
+    return qs
+
+
+# ------------------------------------------------------------------ lemma matching (SQLite and fallback)
+
+
+def _lemma_condition(lem: str) -> Q:
+    framed = f" {lem} "
+    return Q(lemmas_title__contains=framed) | Q(lemmas_text__contains=framed)
+
+
+def _lemma_score(lemmas: list[str]):
+    parts = []
+    for lem in lemmas:
+        framed = f" {lem} "
+        parts.append(Case(When(lemmas_title__contains=framed, then=Value(TITLE_WEIGHT)), default=Value(0)))
+        parts.append(Case(When(lemmas_text__contains=framed, then=Value(TEXT_WEIGHT)), default=Value(0)))
+    return reduce(lambda a, b: a + b, parts, Value(0, output_field=IntegerField()))
+
+
+def _lemma_match(base, lemmas: list[str], *, every: bool):
+    conditions = [_lemma_condition(lem) for lem in lemmas]
+    condition = reduce(lambda a, b: a & b, conditions) if every else reduce(or_, conditions)
+    return base.filter(condition).annotate(score=_lemma_score(lemmas))
+
+
+_vocabulary: dict = {"version": None, "words": []}
+
+
+def _title_vocabulary() -> list[str]:
+    """Distinct lemmas of published titles, kept per process until the knowledge base changes."""
+    version = content_version(KNOWLEDGE_SCOPE)
+    if _vocabulary["version"] != version:
+        found: set[str] = set()
+        for lemmas in Material.objects.public().values_list("lemmas_title", flat=True).iterator():
+            found.update(lemmas.split())
+        _vocabulary.update(version=version, words=sorted(w for w in found if len(w) > 2))
+    return _vocabulary["words"]
+
+
+def _corrected(lemmas: list[str]) -> list[str]:
+    vocabulary = _title_vocabulary()
+    known = set(vocabulary)
+    result = []
+    for lem in lemmas:
+        if lem in known or len(lem) < 4:
+            result.append(lem)
+            continue
+        close = difflib.get_close_matches(lem, vocabulary, n=1, cutoff=0.75)
+        result.append(close[0] if close else lem)
+    return result
+
+
+# ------------------------------------------------------------------ PostgreSQL
+
+
+def _ts_query(query_words: list[str], *, every: bool) -> str:
+    # websearch_to_tsquery accepts any text without syntax errors; «or» joins the words for the any-word pass.
+    return " ".join(query_words) if every else " or ".join(query_words)
+
+
+def _pg_match(base, query_words: list[str], *, every: bool):
+    text = _ts_query(query_words, every=every)
+    # The reader's text only ever travels as a query parameter; the SQL around it is constant.
+    matching = RawSQL(  # noqa: S611
+        "SELECT id FROM knowledge_material WHERE search_vector @@ websearch_to_tsquery('russian', %s)", [text]
+    )
+    rank = RawSQL(  # noqa: S611
+        """ts_rank("knowledge_material"."search_vector", websearch_to_tsquery('russian', %s))""", [text]
+    )
+    return base.filter(pk__in=matching).annotate(score=rank)
+
+
+def _pg_trigram(base, query: str):
+    # Only reached when full-text search found nothing, so a scan of the titles is acceptable.
+    similarity = RawSQL('word_similarity(%s, "knowledge_material"."search_title")', [query])  # noqa: S611
+    return base.annotate(score=similarity).filter(score__gte=TRIGRAM_THRESHOLD)
+
+
+# ------------------------------------------------------------------ snippets
+
+
+def _matches(token: str, lemmas: set[str], prefixes: set[str]) -> bool:
+    low = token.lower().replace("ё", "е")
+    # Only words that start like a query lemma are parsed: a long text has thousands of others.
+    return low[:2] in prefixes and lemma(token) in lemmas
+
+
+def snippet(text: str, lemmas: list[str], *, width: int = SNIPPET_CHARS) -> SafeString:
+    """The line of `text` with most query words, cut to about `width` characters around the first of them,
+    HTML-escaped, the matching words in <mark>."""
+    if not text:
+        return mark_safe("")  # noqa: S308
+    wanted = set(lemmas)
+    prefixes = {lem[:2] for lem in wanted}
+    best_line, best_count, best_first = text.split("\n", 1)[0], 0, 0
+    for line in text.split("\n"):
+        count, first = 0, -1
+        for m in re.finditer(r"[\w-]+", line):
+            if _matches(m.group(), wanted, prefixes):
+                count += 1
+                first = m.start() if first < 0 else first
+        if count > best_count:
+            best_line, best_count, best_first = line, count, first
+    start = max(0, best_first - width // 3) if best_count else 0
+    if start:
+        space = best_line.find(" ", start)
+        start = space + 1 if 0 <= space < best_first else start
+    piece = best_line[start : start + width]
+    out = ["…" if start else ""]
+    last = 0
+    for m in re.finditer(r"[\w-]+", piece):
+        if _matches(m.group(), wanted, prefixes):
+            out.append(html.escape(piece[last : m.start()]))
+            out.append(f"<mark>{html.escape(m.group())}</mark>")
+            last = m.end()
+    out.append(html.escape(piece[last:]))
+    if start + width < len(best_line):
+        out.append("…")
+    return mark_safe("".join(out))  # noqa: S308  (every piece of text above is escaped)
+
+
+# ------------------------------------------------------------------ facets
+
+
+def _facets(matched) -> Facets:
+    from sosedi.territories.models import Direction
+
+    ids = matched.values("pk")
+    scope = Material.objects.filter(pk__in=ids)
+    kind_counts = dict(scope.values_list("kind").annotate(n=Count("pk")).order_by())
+    audience = scope.aggregate(
+        resident=Count("pk", filter=Q(for_residents=True)),
+        activist=Count("pk", filter=Q(for_activists=True)),
+        official=Count("pk", filter=Q(for_officials=True)),
+    )
+    directions = (
+        Direction.objects.filter(knowledge_materials__in=ids)
+        .annotate(n=Count("pk"))
+        .order_by("position")
+        .values_list("code", "name", "n")
+    )
+    from .models import Audience
+
+    return Facets(
+        kinds=[(k, str(label), kind_counts[k]) for k, label in MaterialKind.choices if kind_counts.get(k)],
+        audiences=[(a, str(label), audience[a]) for a, label in Audience.choices if audience[a]],
+        directions=list(directions),
+    )
+
+
+# ------------------------------------------------------------------ entry point
+
+
+def search_materials(
+    query: str, *, kind: str = "", audience: str = "", direction: str = "", limit: int = 20, offset: int = 0
+) -> SearchResult:
+    query = (query or "")[:MAX_QUERY_CHARS]
+    lemmas = query_lemmas(query)
+    if not lemmas:
+        return SearchResult(query=query, lemmas=[], hits=[], total=0, facets=Facets())
+    base = Material.objects.public()
+    query_words = [w for w in words(query) if len(w) > 1 or w.isdigit()][:8]
+    corrected, partial = "", False
+
+    if _is_postgres():
+        matched = _pg_match(base, query_words, every=True)
+        if not matched.exists() and len(query_words) > 1:
+            matched, partial = _pg_match(base, query_words, every=False), True
+        if not matched.exists():
+            matched, partial = _pg_trigram(base, " ".join(query_words)), False
+    else:
+        matched = _lemma_match(base, lemmas, every=True)
+        if not matched.exists() and len(lemmas) > 1:
+            matched, partial = _lemma_match(base, lemmas, every=False), True
+        if not matched.exists():
+            fixed = _corrected(lemmas)
+            if fixed != lemmas:
+                matched, partial = _lemma_match(base, fixed, every=True), False
+                if not matched.exists() and len(fixed) > 1:
+                    matched, partial = _lemma_match(base, fixed, every=False), True
+                corrected, lemmas = " ".join(fixed), fixed
+
+    filtered = _filtered(matched, kind=kind, audience=audience, direction=direction)
+    total = filtered.count()
+    page = list(
+        filtered.select_related("published_version").order_by("-score", "-published_at", "-pk")[offset : offset + limit]
+    )
+    hits = [Hit(material=m, score=float(m.score), snippet=snippet(m.search_text, lemmas) or m.summary) for m in page]
+    return SearchResult(
+        query=query,
+        lemmas=lemmas,
+        hits=hits,
+        total=total,
+        facets=_facets(matched),
+        corrected=corrected,
+        partial=partial,
+    )
