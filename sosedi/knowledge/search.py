@@ -22,6 +22,7 @@ from operator import or_
 from django.db import connection
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Length
 from django.utils.safestring import SafeString, mark_safe
 
 from sosedi.core.pagecache import content_version
@@ -262,7 +263,11 @@ def search_materials(
     filtered = _filtered(matched, kind=kind, audience=audience, direction=direction)
     total = filtered.count()
     page = list(
-        filtered.select_related("published_version").order_by("-score", "-published_at", "-pk")[offset : offset + limit]
+        # Among equal scores a shorter title is more about the words asked for («Устав ТОС» before «Заявление о
+        # регистрации устава ТОС»).
+        filtered.select_related("published_version").order_by("-score", Length("search_title"), "-pk")[
+            offset : offset + limit
+        ]
     )
     hits = [Hit(material=m, score=float(m.score), snippet=snippet(m.search_text, lemmas) or m.summary) for m in page]
     return SearchResult(

@@ -206,6 +206,9 @@ class Command(BaseCommand):
         from sosedi.meetings import demo as meetings_demo
 
         meetings_demo.load(tos_by_key)
+        from sosedi.knowledge.demo import load as knowledge_demo
+
+        knowledge_demo.load()
         if not Notification.objects.filter(user=admin, kind="demo.welcome").exists():
             Notification.objects.create(
                 user=admin,
