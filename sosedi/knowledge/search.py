@@ -28,7 +28,7 @@ from django.utils.safestring import SafeString, mark_safe
 from sosedi.core.pagecache import content_version
 
 from .models import Material, MaterialKind
-from .text import MAX_QUERY_CHARS, lemma, query_lemmas, words
+from .text import cut_query, lemma, query_lemmas, words
 
 KNOWLEDGE_SCOPE = "knowledge"
 TITLE_WEIGHT = 3
@@ -234,7 +234,7 @@ def _facets(matched) -> Facets:
 def search_materials(
     query: str, *, kind: str = "", audience: str = "", direction: str = "", limit: int = 20, offset: int = 0
 ) -> SearchResult:
-    query = (query or "")[:MAX_QUERY_CHARS]
+    query = cut_query(query)
     lemmas = query_lemmas(query)
     if not lemmas:
         return SearchResult(query=query, lemmas=[], hits=[], total=0, facets=Facets())

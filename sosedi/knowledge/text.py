@@ -31,6 +31,8 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 MAX_QUERY_CHARS = 200
+NOMINAL = {"NOUN", "ADJF", "ADJS", "NUMR", "NPRO"}
+NOMINAL_WEIGHT = 1.5
 MAX_QUERY_WORDS = 8
 
 
@@ -87,7 +89,14 @@ def lemma(word: str) -> str:
         return word
     if word in _ABBREVIATION_OF:
         return _ABBREVIATION_OF[word]
-    return _normal(_morph().parse(word)[0].normal_form)
+    # Sum the probability of each dictionary form over its parses, nouns and adjectives weighted up: the texts
+    # are about things («устав» is the charter far more often than the gerund of «устать»), and a word must
+    # get the same lemma as its other forms («устава» can only be the noun).
+    totals: dict[str, float] = {}
+    for parse in _morph().parse(word):
+        weight = NOMINAL_WEIGHT if parse.tag.POS in NOMINAL else 1.0
+        totals[parse.normal_form] = totals.get(parse.normal_form, 0.0) + parse.score * weight
+    return _normal(max(totals, key=totals.__getitem__))
 
 
 def words(text: str) -> list[str]:
@@ -101,10 +110,21 @@ def lemma_string(text: str) -> str:
     return f" {' '.join(lemmas)} " if lemmas else ""
 
 
+def cut_query(query: str) -> str:
+    """The first MAX_QUERY_CHARS characters of a query, without a word cut in half at the end."""
+    query = query or ""
+    if len(query) <= MAX_QUERY_CHARS:
+        return query
+    cut = query[:MAX_QUERY_CHARS]
+    if query[MAX_QUERY_CHARS].isalnum() and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut
+
+
 def query_lemmas(query: str) -> list[str]:
     """Distinct lemmas of a search query. An overlong query is cut (a 10,000-character paste must not cost
     10,000 parses); words too short to mean anything are dropped, except numbers («26.1», «131»)."""
-    query = (query or "")[:MAX_QUERY_CHARS]
+    query = cut_query(query)
     seen: list[str] = []
     for w in words(query):
         if len(w) < 2 and not w.isdigit():
