@@ -21,7 +21,7 @@ from operator import or_
 
 from django.db import connection
 from django.db.models import Case, Count, IntegerField, Q, Value, When
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import Expression
 from django.db.models.functions import Length
 from django.utils.safestring import SafeString, mark_safe
 
@@ -138,22 +138,37 @@ def _ts_query(query_words: list[str], *, every: bool) -> str:
     return " ".join(query_words) if every else " or ".join(query_words)
 
 
+class _SearchVectorColumn(Expression):
+    """The generated `search_vector` column that only PostgreSQL has (migration 0002), so the model does not
+    declare it. The table alias is read when the SQL is compiled, so it is right in subqueries too (U0)."""
+
+    def __init__(self):
+        from django.contrib.postgres.search import SearchVectorField
+
+        super().__init__(output_field=SearchVectorField())
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.query.get_initial_alias()
+        return f"{compiler.quote_name_unless_alias(alias)}.{connection.ops.quote_name('search_vector')}", []
+
+
 def _pg_match(base, query_words: list[str], *, every: bool):
-    text = _ts_query(query_words, every=every)
-    # The reader's text only ever travels as a query parameter; the SQL around it is constant.
-    matching = RawSQL(  # noqa: S611
-        "SELECT id FROM knowledge_material WHERE search_vector @@ websearch_to_tsquery('russian', %s)", [text]
+    from django.contrib.postgres.search import SearchQuery, SearchRank
+
+    # The reader's words travel as a query parameter of websearch_to_tsquery; no SQL is built from them.
+    tsquery = SearchQuery(_ts_query(query_words, every=every), config="russian", search_type="websearch")
+    return (
+        base.alias(vector=_SearchVectorColumn())
+        .filter(vector=tsquery)
+        .annotate(score=SearchRank(_SearchVectorColumn(), tsquery))
     )
-    rank = RawSQL(  # noqa: S611
-        """ts_rank("knowledge_material"."search_vector", websearch_to_tsquery('russian', %s))""", [text]
-    )
-    return base.filter(pk__in=matching).annotate(score=rank)
 
 
 def _pg_trigram(base, query: str):
+    from django.contrib.postgres.search import TrigramWordSimilarity
+
     # Only reached when full-text search found nothing, so a scan of the titles is acceptable.
-    similarity = RawSQL('word_similarity(%s, "knowledge_material"."search_title")', [query])  # noqa: S611
-    return base.annotate(score=similarity).filter(score__gte=TRIGRAM_THRESHOLD)
+    return base.annotate(score=TrigramWordSimilarity(query, "search_title")).filter(score__gte=TRIGRAM_THRESHOLD)
 
 
 # ------------------------------------------------------------------ snippets
