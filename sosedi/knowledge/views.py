@@ -116,12 +116,16 @@ def material_create_view(request):
         else:
             messages.success(request, _("Черновик сохранён. Приложите файлы и отправьте материал на проверку."))
             return redirect("knowledge:edit", material.slug)
-    return render(request, "knowledge/edit.html", {"form": form, "material": None})
+    return render(request, "knowledge/edit.html", {"form": form, "material": None, "can_change": True})
 
 
 @login_required
 def material_edit_view(request, slug):
-    material = _material(request, slug, "knowledge.change_material")
+    # Reviewers open the same page to publish or return the material; only editors get the form.
+    material = _material(request, slug, "knowledge.view_history")
+    can_change = request.user.has_perm("knowledge.change_material", material)
+    if request.method == "POST" and not can_change:
+        raise PermissionDenied
     form = MaterialForm(request.POST or None, initial=_initial(material))
     if request.method == "POST" and form.is_valid():
         fields = _material_fields(form.cleaned_data)
@@ -138,6 +142,7 @@ def material_edit_view(request, slug):
         "attachment_form": AttachmentForm(),
         "return_form": ReturnForm(),
         "outdated_form": OutdatedForm(),
+        "can_change": can_change,
         "can_submit": request.user.has_perm("knowledge.submit_material", material),
         "can_publish": request.user.has_perm("knowledge.publish_material", material),
         "can_outdate": request.user.has_perm("knowledge.mark_outdated", material),
@@ -170,8 +175,6 @@ def material_action(request, slug, action):
             raise Http404
     except ValidationError as error:
         _errors_to_messages(request, error)
-    if not request.user.has_perm("knowledge.change_material", material):
-        return redirect("knowledge:desk")
     return redirect("knowledge:edit", material.slug)
 
 
@@ -196,6 +199,7 @@ def attachment_add_view(request, slug):
         "attachment_form": form,
         "return_form": ReturnForm(),
         "outdated_form": OutdatedForm(),
+        "can_change": True,
         "can_submit": request.user.has_perm("knowledge.submit_material", material),
         "can_publish": request.user.has_perm("knowledge.publish_material", material),
         "can_outdate": request.user.has_perm("knowledge.mark_outdated", material),
