@@ -98,9 +98,10 @@ def _lemma_score(lemmas: list[str]):
 
 
 def _lemma_match(base, lemmas: list[str], *, every: bool):
+    """(the matching rows, their score) on the lemma columns."""
     conditions = [_lemma_condition(lem) for lem in lemmas]
     condition = reduce(lambda a, b: a & b, conditions) if every else reduce(or_, conditions)
-    return base.filter(condition).annotate(score=_lemma_score(lemmas))
+    return base.filter(condition), _lemma_score(lemmas)
 
 
 _vocabulary: dict = {"version": None, "words": []}
@@ -138,37 +139,41 @@ def _ts_query(query_words: list[str], *, every: bool) -> str:
     return " ".join(query_words) if every else " or ".join(query_words)
 
 
-class _SearchVectorColumn(Expression):
-    """The generated `search_vector` column that only PostgreSQL has (migration 0002), so the model does not
-    declare it. The table alias is read when the SQL is compiled, so it is right in subqueries too (U0)."""
+class _VectorColumn(Expression):
+    """A generated tsvector column that only PostgreSQL has (migration 0002), so the model does not declare it.
+    The table alias is read when the SQL is compiled, so it is right in subqueries too (U0)."""
 
-    def __init__(self):
+    def __init__(self, column: str):
         from django.contrib.postgres.search import SearchVectorField
 
         super().__init__(output_field=SearchVectorField())
+        self.column = column
 
     def as_sql(self, compiler, connection):
         alias = compiler.query.get_initial_alias()
-        return f"{compiler.quote_name_unless_alias(alias)}.{connection.ops.quote_name('search_vector')}", []
+        return f"{compiler.quote_name_unless_alias(alias)}.{connection.ops.quote_name(self.column)}", []
 
 
 def _pg_match(base, query_words: list[str], *, every: bool):
+    """(the matching rows, their score): full-text match on title and body; the score ranks by the title's
+    vector only (title above body) — ranking by the body's would read thousands of large vectors from TOAST."""
     from django.contrib.postgres.search import SearchQuery, SearchRank
 
     # The reader's words travel as a query parameter of websearch_to_tsquery; no SQL is built from them.
     tsquery = SearchQuery(_ts_query(query_words, every=every), config="russian", search_type="websearch")
-    return (
-        base.alias(vector=_SearchVectorColumn())
-        .filter(vector=tsquery)
-        .annotate(score=SearchRank(_SearchVectorColumn(), tsquery))
-    )
+    matched = base.alias(vector=_VectorColumn("search_vector")).filter(vector=tsquery)
+    return matched, SearchRank(_VectorColumn("title_vector"), tsquery) * TITLE_WEIGHT + TEXT_WEIGHT
 
 
 def _pg_trigram(base, query: str):
     from django.contrib.postgres.search import TrigramWordSimilarity
 
-    # Only reached when full-text search found nothing, so a scan of the titles is acceptable.
-    return base.annotate(score=TrigramWordSimilarity(query, "search_title")).filter(score__gte=TRIGRAM_THRESHOLD)
+    # Only reached when full-text search found nothing. `<%` (word similarity above the session's threshold)
+    # lets the trigram index on titles answer; the reader's text is a parameter.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)", [str(TRIGRAM_THRESHOLD)])
+    matched = base.extra(where=["%s <%% search_title"], params=[query])  # noqa: S610
+    return matched, TrigramWordSimilarity(query, "search_title")
 
 
 # ------------------------------------------------------------------ snippets
@@ -217,30 +222,37 @@ def snippet(text: str, lemmas: list[str], *, width: int = SNIPPET_CHARS) -> Safe
 # ------------------------------------------------------------------ facets
 
 
-def _facets(matched) -> Facets:
+def _facets(matched) -> tuple[Facets, int]:
+    """Facet counts of the text matches and their number, from one pass over them (kinds × audiences) and
+    one over their directions."""
     from sosedi.territories.models import Direction
 
-    ids = matched.values("pk")
-    scope = Material.objects.filter(pk__in=ids)
-    kind_counts = dict(scope.values_list("kind").annotate(n=Count("pk")).order_by())
-    audience = scope.aggregate(
-        resident=Count("pk", filter=Q(for_residents=True)),
-        activist=Count("pk", filter=Q(for_activists=True)),
-        official=Count("pk", filter=Q(for_officials=True)),
+    from .models import Audience
+
+    rows = list(
+        matched.values("kind")
+        .annotate(
+            n=Count("pk"),
+            resident=Count("pk", filter=Q(for_residents=True)),
+            activist=Count("pk", filter=Q(for_activists=True)),
+            official=Count("pk", filter=Q(for_officials=True)),
+        )
+        .order_by()
     )
+    kind_counts = {row["kind"]: row["n"] for row in rows}
+    audience = {a: sum(row[a] for row in rows) for a in ("resident", "activist", "official")}
     directions = (
-        Direction.objects.filter(knowledge_materials__in=ids)
+        Direction.objects.filter(knowledge_materials__in=matched.values("pk"))
         .annotate(n=Count("pk"))
         .order_by("position")
         .values_list("code", "name", "n")
     )
-    from .models import Audience
-
-    return Facets(
+    facets = Facets(
         kinds=[(k, str(label), kind_counts[k]) for k, label in MaterialKind.choices if kind_counts.get(k)],
         audiences=[(a, str(label), audience[a]) for a, label in Audience.choices if audience[a]],
         directions=list(directions),
     )
+    return facets, sum(kind_counts.values())
 
 
 # ------------------------------------------------------------------ entry point
@@ -258,31 +270,33 @@ def search_materials(
     corrected, partial = "", False
 
     if _is_postgres():
-        matched = _pg_match(base, query_words, every=True)
+        matched, score = _pg_match(base, query_words, every=True)
         if not matched.exists() and len(query_words) > 1:
-            matched, partial = _pg_match(base, query_words, every=False), True
+            (matched, score), partial = _pg_match(base, query_words, every=False), True
         if not matched.exists():
-            matched, partial = _pg_trigram(base, " ".join(query_words)), False
+            (matched, score), partial = _pg_trigram(base, " ".join(query_words)), False
     else:
-        matched = _lemma_match(base, lemmas, every=True)
+        matched, score = _lemma_match(base, lemmas, every=True)
         if not matched.exists() and len(lemmas) > 1:
-            matched, partial = _lemma_match(base, lemmas, every=False), True
+            (matched, score), partial = _lemma_match(base, lemmas, every=False), True
         if not matched.exists():
             fixed = _corrected(lemmas)
             if fixed != lemmas:
-                matched, partial = _lemma_match(base, fixed, every=True), False
+                (matched, score), partial = _lemma_match(base, fixed, every=True), False
                 if not matched.exists() and len(fixed) > 1:
-                    matched, partial = _lemma_match(base, fixed, every=False), True
+                    (matched, score), partial = _lemma_match(base, fixed, every=False), True
                 corrected, lemmas = " ".join(fixed), fixed
 
+    facets, matched_total = _facets(matched)
+    narrowed = bool(kind or audience or direction)
     filtered = _filtered(matched, kind=kind, audience=audience, direction=direction)
-    total = filtered.count()
+    total = filtered.count() if narrowed else matched_total
     page = list(
         # Among equal scores a shorter title is more about the words asked for («Устав ТОС» before «Заявление о
         # регистрации устава ТОС»).
-        filtered.select_related("published_version").order_by("-score", Length("search_title"), "-pk")[
-            offset : offset + limit
-        ]
+        filtered.annotate(score=score)
+        .select_related("published_version")
+        .order_by("-score", Length("search_title"), "-pk")[offset : offset + limit]
     )
     hits = [Hit(material=m, score=float(m.score), snippet=snippet(m.search_text, lemmas) or m.summary) for m in page]
     return SearchResult(
@@ -290,7 +304,7 @@ def search_materials(
         lemmas=lemmas,
         hits=hits,
         total=total,
-        facets=_facets(matched),
+        facets=facets,
         corrected=corrected,
         partial=partial,
     )

@@ -64,7 +64,20 @@ def test_drafts_and_outdated_marks_in_the_api(client, library):
     assert next(i for i in listed if i["slug"] == quorum.slug)["outdated"] is True
 
 
-def test_responses_match_the_openapi_schema(library):
+@pytest.fixture
+def wsgi_connection():
+    """Requests sent straight to the WSGI app must not close the test transaction's connection."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+def test_responses_match_the_openapi_schema(library, wsgi_connection):
     from config.wsgi import application
 
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
