@@ -145,3 +145,10 @@ def test_list_and_search_pages_queries_do_not_grow(client):
         published(author, checker, title=f"Ещё собрание {n}", body="<p>Кворум.</p>")
     assert _count(client, url) == few_list
     assert _count(client, url, q="собрание") == few_search
+
+
+def test_meetings_list_shows_the_law_on_quorum(client):
+    quorum = Topic.objects.get(code="quorum")
+    published(title="Кворум собрания и конференции", topics=[quorum], legal_refs="ч. 6 ст. 27 131-ФЗ")
+    page = client.get(reverse("meetings:list")).content.decode()
+    assert "Что говорит закон" in page and "Кворум собрания и конференции" in page
