@@ -8,12 +8,17 @@ local queries = {
   "дистанционного участия", "субсидий области", "самоуправления", "возврат платежей", "зонтик",
 }
 local scenario = os.getenv("SCENARIO") or "search"
+
+-- Percent-encode everything but the parameter separators (the request line must be ASCII without spaces).
+local function encode(q)
+  return (q:gsub("([^%w%-%._~=&])", function(c) return string.format("%%%02X", string.byte(c)) end))
+end
 local counter = 0
 
 request = function()
   counter = counter + 1
   local q = queries[(counter % #queries) + 1]
-  return wrk.format("GET", "/api/v1/knowledge/search?q=" .. q)
+  return wrk.format("GET", "/api/v1/knowledge/search?q=" .. encode(q))
 end
 
 done = function(summary, latency, requests)

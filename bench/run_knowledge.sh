@@ -4,6 +4,7 @@
 # workers as deployed (docs/deploy.md), load to 127.0.0.1 only, bounded in time. Run under the shared lock:
 #   flock /tmp/sosedi-bench.lock bash bench/run_knowledge.sh
 #   REUSE_DB=1 DURATION=10 flock /tmp/sosedi-bench.lock bash bench/run_knowledge.sh   # again on the last data
+#   ONLY=sqlite flock …                                                                # one database only
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${N_MATERIALS:-20000}"
@@ -38,9 +39,14 @@ run() {  # $1 label, $2 DATABASE_URL
   kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=""
 }
 
-if [ "${REUSE_DB:-0}" != "1" ]; then
-  psql -h 127.0.0.1 -U postgres -q -c "DROP DATABASE IF EXISTS $PG_DB" -c "CREATE DATABASE $PG_DB"
-  rm -f "$SQLITE"
+ONLY="${ONLY:-postgresql sqlite}"
+if [[ "$ONLY" == *postgresql* ]]; then
+  if [ "${REUSE_DB:-0}" != "1" ]; then
+    psql -h 127.0.0.1 -U postgres -q -c "DROP DATABASE IF EXISTS $PG_DB" -c "CREATE DATABASE $PG_DB"
+  fi
+  run postgresql "postgres://postgres@127.0.0.1:5432/$PG_DB"
 fi
-run postgresql "postgres://postgres@127.0.0.1:5432/$PG_DB"
-run sqlite "sqlite:///$SQLITE"
+if [[ "$ONLY" == *sqlite* ]]; then
+  [ "${REUSE_DB:-0}" = "1" ] || rm -f "$SQLITE"
+  run sqlite "sqlite:///$SQLITE"
+fi

@@ -138,5 +138,6 @@ def test_search_queries_do_not_grow_with_results():
     with CaptureQueriesContext(connection) as many:
         result = search_materials("собрание")
     assert result.total == 15
-    # exists, count, the page, three facet counts, the knowledge content version
-    assert len(many) == len(few) <= 7
+    # exists, facets by kind × audience, directions, the ranked ids, their rows; on PostgreSQL also the
+    # read-only transaction (savepoint in a test) and its planner setting
+    assert len(many) == len(few) <= (9 if connection.vendor == "postgresql" else 6)
