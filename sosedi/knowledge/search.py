@@ -222,27 +222,19 @@ def snippet(text: str, lemmas: list[str], *, width: int = SNIPPET_CHARS) -> Safe
 # ------------------------------------------------------------------ facets
 
 
-def _facets(matched) -> tuple[Facets, int]:
-    """Facet counts of the text matches and their number, from one pass over them (kinds × audiences) and
-    one over their directions."""
+def _facets(matched, rows: list[dict]) -> tuple[Facets, int]:
+    """Facet counts of the text matches and their number: kinds × audiences from the pass already made, and
+    one query over their directions (none when nothing matched)."""
     from sosedi.territories.models import Direction
 
     from .models import Audience
 
-    rows = list(
-        matched.values("kind")
-        .annotate(
-            n=Count("pk"),
-            resident=Count("pk", filter=Q(for_residents=True)),
-            activist=Count("pk", filter=Q(for_activists=True)),
-            official=Count("pk", filter=Q(for_officials=True)),
-        )
-        .order_by()
-    )
     kind_counts = {row["kind"]: row["n"] for row in rows}
     audience = {a: sum(row[a] for row in rows) for a in ("resident", "activist", "official")}
     directions = (
-        Direction.objects.filter(knowledge_materials__in=matched.values("pk"))
+        Direction.objects.none()
+        if not rows
+        else Direction.objects.filter(knowledge_materials__in=matched.values("pk"))
         .annotate(n=Count("pk"))
         .order_by("position")
         .values_list("code", "name", "n")
@@ -276,31 +268,54 @@ def search_materials(
             # answers without reading them (30–80 ms). This transaction only reads.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL enable_seqscan = off")
-            matched, score = _pg_match(base, query_words, every=True)
-            found = matched.exists()
-            if not found and len(query_words) > 1:
-                (matched, score), partial = _pg_match(base, query_words, every=False), True
-                found = matched.exists()
-            if not found:
-                (matched, score), partial = _pg_trigram(base, " ".join(query_words)), False
-            return _result(matched, score, query, lemmas, corrected, partial, kind, audience, direction, limit, offset)
-    matched, score = _lemma_match(base, lemmas, every=True)
-    found = matched.exists()
-    if not found and len(lemmas) > 1:
-        (matched, score), partial = _lemma_match(base, lemmas, every=False), True
-        found = matched.exists()
-    if not found:
-        fixed = _corrected(lemmas)
-        if fixed != lemmas:
-            (matched, score), partial = _lemma_match(base, fixed, every=True), False
-            if len(fixed) > 1 and not matched.exists():
-                (matched, score), partial = _lemma_match(base, fixed, every=False), True
-            corrected, lemmas = " ".join(fixed), fixed
-    return _result(matched, score, query, lemmas, corrected, partial, kind, audience, direction, limit, offset)
+            stages = [(lambda: _pg_match(base, query_words, every=True), False)]
+            if len(query_words) > 1:
+                stages.append((lambda: _pg_match(base, query_words, every=False), True))
+            stages.append((lambda: _pg_trigram(base, " ".join(query_words)), False))
+            for make, stage_partial in stages:
+                (matched, score), partial = make(), stage_partial
+                rows = _kind_rows(matched)
+                if rows:
+                    break
+            return _result(matched, score, rows, query, lemmas, "", partial, kind, audience, direction, limit, offset)
+    corrected = ""
+    fixed = None
+    stages = [(lemmas, False)] + ([(lemmas, True)] if len(lemmas) > 1 else [])
+    for stage_lemmas, partial in [*stages, (None, False), (None, True)]:
+        if stage_lemmas is None:
+            # Nothing found: retry once with each unknown word replaced by the closest title word (a typo).
+            fixed = fixed or _corrected(lemmas)
+            if fixed == lemmas or (partial and len(fixed) < 2):
+                continue
+            stage_lemmas, corrected = fixed, " ".join(fixed)
+        matched, score = _lemma_match(base, stage_lemmas, every=not partial)
+        rows = _kind_rows(matched)
+        if rows:
+            lemmas = stage_lemmas
+            break
+    return _result(matched, score, rows, query, lemmas, corrected if rows else "", partial, kind, audience, direction,
+                   limit, offset)  # fmt: skip
 
 
-def _result(matched, score, query, lemmas, corrected, partial, kind, audience, direction, limit, offset):
-    facets, matched_total = _facets(matched)
+def _kind_rows(matched) -> list[dict]:
+    """One aggregated pass over the matches: how many of each kind, and of them for each audience. It is both
+    the test whether anything matched and the facet counts."""
+    return list(
+        matched.values("kind")
+        .annotate(
+            n=Count("pk"),
+            resident=Count("pk", filter=Q(for_residents=True)),
+            activist=Count("pk", filter=Q(for_activists=True)),
+            official=Count("pk", filter=Q(for_officials=True)),
+        )
+        .order_by()
+    )
+
+
+def _result(matched, score, rows, query, lemmas, corrected, partial, kind, audience, direction, limit, offset):
+    facets, matched_total = _facets(matched, rows)
+    if not matched_total:
+        return SearchResult(query=query, lemmas=lemmas, hits=[], total=0, facets=facets, partial=partial)
     narrowed = bool(kind or audience or direction)
     filtered = _filtered(matched, kind=kind, audience=audience, direction=direction)
     total = filtered.count() if narrowed else matched_total
