@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "sosedi.meetings",
     "sosedi.initiatives",
     "sosedi.surveys",
+    "sosedi.knowledge",
     "sosedi.api",
 ]
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("meetings/", include("sosedi.meetings.urls")),
     path("initiatives/", include("sosedi.initiatives.urls")),
     path("surveys/", include("sosedi.surveys.urls")),
+    path("knowledge/", include("sosedi.knowledge.urls")),
     path("notifications/", include("sosedi.notifications.urls")),
     path("audit/", include("sosedi.core.urls_audit")),
     path("api/v1/", api.urls),

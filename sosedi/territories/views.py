@@ -64,7 +64,9 @@ def registry(request):
     return render(request, template, context)
 
 
-@cache_public_page(stamped=lambda pk: [tos_scope(pk)])
+# "knowledge" in the key: the page shows the «Что говорит закон» panel, whose publications bump it; the ТОС's
+# own scope as a stamp, read with the ТОС (docs/decisions/0003).
+@cache_public_page(scopes=lambda pk: ["knowledge"], stamped=lambda pk: [tos_scope(pk)])
 def tos_detail(request, pk):
     try:
         tos = selectors.tos_detail(pk)

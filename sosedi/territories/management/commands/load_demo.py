@@ -212,6 +212,9 @@ class Command(BaseCommand):
         from sosedi.surveys import demo as surveys_demo
 
         surveys_demo.load()
+        from sosedi.knowledge.demo import load as knowledge_demo
+
+        knowledge_demo.load()
         if not Notification.objects.filter(user=admin, kind="demo.welcome").exists():
             Notification.objects.create(
                 user=admin,

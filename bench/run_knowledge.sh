@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Knowledge search benchmark (issue [4]): /api/v1/knowledge/search over 20,000 published materials under 16
+# clients (target p95 < 50 ms on PostgreSQL), and the same on the embedded SQLite for comparison. gunicorn sync
+# workers as deployed (docs/deploy.md), load to 127.0.0.1 only, bounded in time. Run under the shared lock:
+#   flock /tmp/sosedi-bench.lock bash bench/run_knowledge.sh
+#   REUSE_DB=1 DURATION=10 flock /tmp/sosedi-bench.lock bash bench/run_knowledge.sh   # again on the last data
+#   ONLY=sqlite flock …                                                                # one database only
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N="${N_MATERIALS:-20000}"
+CONNECTIONS="${CONNECTIONS:-16}"
+DURATION="${DURATION:-15}"
+PORT="${BENCH_PORT:-8793}"
+WORKERS="${WORKERS:-4}"
+PG_DB="${BENCH_KNOWLEDGE_DB:-sosedi_bench_knowledge}"
+SQLITE="bench/results/knowledge-bench.sqlite3"
+export DJANGO_SETTINGS_MODULE=config.settings DEBUG=false EMAIL_URL="dummymail://"
+mkdir -p bench/results
+command -v wrk >/dev/null \
+  || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+SERVER=""
+cleanup() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null || true; }
+trap cleanup EXIT
+
+run() {  # $1 label, $2 DATABASE_URL
+  export DATABASE_URL="$2"
+  if [ "${REUSE_DB:-0}" != "1" ]; then
+    echo "==> $1: $N materials" >&2
+    .venv/bin/python bench/knowledge_generate.py "$N" >&2
+  fi
+  .venv/bin/python manage.py collectstatic --noinput -v 0
+  .venv/bin/gunicorn config.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS" --threads 1 \
+    --log-level warning &
+  SERVER=$!
+  for _ in $(seq 60); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
+  SCENARIO="$1-warmup" wrk -t2 -c"$CONNECTIONS" -d3s -s bench/knowledge.lua "http://127.0.0.1:$PORT" >/dev/null
+  SCENARIO="$1" wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s -s bench/knowledge.lua \
+    "http://127.0.0.1:$PORT" | grep '^{'
+  kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=""
+}
+
+ONLY="${ONLY:-postgresql sqlite}"
+if [[ "$ONLY" == *postgresql* ]]; then
+  if [ "${REUSE_DB:-0}" != "1" ]; then
+    psql -h 127.0.0.1 -U postgres -q -c "DROP DATABASE IF EXISTS $PG_DB" -c "CREATE DATABASE $PG_DB"
+  fi
+  run postgresql "postgres://postgres@127.0.0.1:5432/$PG_DB"
+fi
+if [[ "$ONLY" == *sqlite* ]]; then
+  [ "${REUSE_DB:-0}" = "1" ] || rm -f "$SQLITE"
+  run sqlite "sqlite:///$SQLITE"
+fi

@@ -1,0 +1,158 @@
+"""Knowledge endpoints of API v1: published materials and search. They call the same selectors as the pages;
+only published copies are served (drafts stay on the editors' pages)."""
+
+from datetime import date
+from typing import Literal
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from sosedi.api.errors import ErrorOut
+
+from . import selectors
+from .models import Material, MaterialKind
+from .search import search_materials
+from .text import MAX_QUERY_CHARS
+
+router = Router(tags=["База знаний"])
+
+KindCode = Literal[tuple(MaterialKind.values)]  # type: ignore[valid-type]
+AudienceCode = Literal["resident", "activist", "official"]
+
+
+class AttachmentOut(Schema):
+    name: str
+    url: str
+    size: int
+
+
+class MaterialItem(Schema):
+    slug: str
+    title: str
+    kind: str
+    summary: str
+    legal_refs: str
+    scope: str
+    checked_on: date | None
+    outdated: bool
+    published_at: str | None
+    url: str
+
+
+class MaterialPage(Schema):
+    count: int
+    page: int
+    pages: int
+    page_size: int
+    items: list[MaterialItem]
+
+
+class MaterialFilters(Schema):
+    kind: KindCode | None = None
+    audience: AudienceCode | None = None
+    direction: str | None = Field(None, max_length=32)
+    page: int = Field(1, ge=1, le=100_000)
+    page_size: int = Field(20, ge=1, le=100)
+
+
+class SearchHit(Schema):
+    title: str
+    kind: str
+    snippet: str = Field(..., description="Фрагмент текста, HTML: найденные слова в <mark>, остальное экранировано")
+    url: str
+    score: float
+    legal_refs: str
+
+
+class FacetOut(Schema):
+    value: str
+    label: str
+    count: int
+
+
+class SearchOut(Schema):
+    query: str
+    total: int
+    corrected: str
+    partial: bool
+    hits: list[SearchHit]
+    facets: dict[str, list[FacetOut]]
+
+
+class SearchFilters(Schema):
+    q: str = Field(..., max_length=10_000, description=f"Запрос; учитываются первые {MAX_QUERY_CHARS} знаков")
+    kind: KindCode | None = None
+    audience: AudienceCode | None = None
+    direction: str | None = Field(None, max_length=32)
+    page: int = Field(1, ge=1, le=1000)
+    page_size: int = Field(20, ge=1, le=50)
+
+
+def _absolute(request: HttpRequest, path: str) -> str:
+    return request.build_absolute_uri(path)
+
+
+def _item(request, m: Material) -> dict:
+    version = m.published_version
+    return {
+        "slug": m.slug,
+        "title": version.title,
+        "kind": m.kind,
+        "summary": version.summary,
+        "legal_refs": m.legal_refs,
+        "scope": m.scope,
+        "checked_on": m.checked_on,
+        "outdated": m.is_outdated,
+        "published_at": m.published_at.isoformat() if m.published_at else None,
+        "url": _absolute(request, m.get_absolute_url()),
+    }
+
+
+@router.get("/knowledge/materials", response={200: MaterialPage, 422: ErrorOut}, summary="Опубликованные материалы")
+def materials(request, filters: Query[MaterialFilters]):
+    qs = selectors.materials_public(
+        kind=filters.kind or "", audience=filters.audience or "", direction=filters.direction or ""
+    )
+    count = qs.count()
+    pages = max(1, -(-count // filters.page_size))
+    start = (filters.page - 1) * filters.page_size
+    items = [_item(request, m) for m in qs[start : start + filters.page_size]]
+    return {"count": count, "page": filters.page, "pages": pages, "page_size": filters.page_size, "items": items}
+
+
+@router.get(
+    "/knowledge/search",
+    response={200: SearchOut, 422: ErrorOut},
+    summary="Поиск по базе знаний (с учётом словоформ)",
+)
+def search(request, filters: Query[SearchFilters]):
+    result = search_materials(
+        filters.q,
+        kind=filters.kind or "",
+        audience=filters.audience or "",
+        direction=filters.direction or "",
+        limit=filters.page_size,
+        offset=(filters.page - 1) * filters.page_size,
+    )
+    return {
+        "query": result.query,
+        "total": result.total,
+        "corrected": result.corrected,
+        "partial": result.partial,
+        "hits": [
+            {
+                "title": hit.material.published_version.title,
+                "kind": hit.material.kind,
+                "snippet": str(hit.snippet),
+                "url": _absolute(request, hit.material.get_absolute_url()),
+                "score": hit.score,
+                "legal_refs": hit.material.legal_refs,
+            }
+            for hit in result.hits
+        ],
+        "facets": {
+            "kind": [{"value": v, "label": lbl, "count": n} for v, lbl, n in result.facets.kinds],
+            "audience": [{"value": v, "label": lbl, "count": n} for v, lbl, n in result.facets.audiences],
+            "direction": [{"value": v, "label": lbl, "count": n} for v, lbl, n in result.facets.directions],
+        },
+    }

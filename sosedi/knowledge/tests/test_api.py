@@ -1,0 +1,93 @@
+import pytest
+import schemathesis
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from sosedi.knowledge import services
+
+from .factories import draft, editor, published, reviewer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def library():
+    author, checker = editor(), reviewer()
+    quorum = published(author, checker, title="Кворум собрания", body="<p>Треть <b>жителей</b> 16+.</p>")
+    template = published(author, checker, title="Протокол собрания", body="<p>Шаблон.</p>", kind="template")
+    hidden = draft(author, title="Черновик про кворум", body="<p>Кворум.</p>")
+    return quorum, template, hidden
+
+
+def test_materials_lists_published_copies_with_filters(client, library):
+    quorum, template, _hidden = library
+    body = client.get("/api/v1/knowledge/materials").json()
+    assert body["count"] == 2 and {i["slug"] for i in body["items"]} == {quorum.slug, template.slug}
+    item = next(i for i in body["items"] if i["slug"] == quorum.slug)
+    assert item["url"] == f"http://testserver/knowledge/m/{quorum.slug}/" and item["kind"] == "article"
+    assert item["outdated"] is False and item["checked_on"]
+    only = client.get("/api/v1/knowledge/materials", {"kind": "template"}).json()
+    assert [i["slug"] for i in only["items"]] == [template.slug]
+
+
+def test_search_returns_title_kind_snippet_url_and_score(client, library):
+    quorum, _template, _hidden = library
+    body = client.get("/api/v1/knowledge/search", {"q": "кворумы жителей"}).json()
+    assert body["total"] == 1 and not body["partial"]
+    hit = body["hits"][0]
+    assert hit["title"] == "Кворум собрания" and hit["kind"] == "article"
+    assert hit["url"].endswith(f"/knowledge/m/{quorum.slug}/") and hit["score"] > 0
+    assert "<mark>жителей</mark>" in hit["snippet"] and "<b>" not in hit["snippet"]
+    assert body["facets"]["kind"] == [{"value": "article", "label": "статья", "count": 1}]
+
+
+def test_bad_parameters_name_the_field(client):
+    missing = client.get("/api/v1/knowledge/search")
+    assert missing.status_code == 422 and missing.json()["errors"][0]["field"] == "q"
+    too_long = client.get("/api/v1/knowledge/search", {"q": "к" * 10_001})
+    assert too_long.status_code == 422 and too_long.json()["errors"][0]["field"] == "q"
+    bad_kind = client.get("/api/v1/knowledge/materials", {"kind": "novel"})
+    assert bad_kind.status_code == 422 and bad_kind.json()["errors"][0]["field"] == "kind"
+    assert client.get("/api/v1/knowledge/search", {"q": "к" * 10_000}).status_code == 200
+
+
+def test_drafts_and_outdated_marks_in_the_api(client, library):
+    quorum, _template, _hidden = library
+    services.material_mark_outdated(actor=reviewer(), material=quorum, reason="33-ФЗ")
+    items = client.get("/api/v1/knowledge/search", {"q": "кворум"}).json()["hits"]
+    assert [h["title"] for h in items] == ["Кворум собрания"]  # the draft about quorum is not served
+    listed = client.get("/api/v1/knowledge/materials").json()["items"]
+    assert next(i for i in listed if i["slug"] == quorum.slug)["outdated"] is True
+
+
+@pytest.fixture
+def wsgi_connection():
+    """Requests sent straight to the WSGI app must not close the test transaction's connection."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+def test_responses_match_the_openapi_schema(library, wsgi_connection):
+    from config.wsgi import application
+
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    checks = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+    calls = [
+        ("/api/v1/knowledge/materials", {"kind": "article", "page_size": 5}),
+        ("/api/v1/knowledge/search", {"q": "кворум собрания", "audience": "activist"}),
+        ("/api/v1/knowledge/search", {"q": "' OR 1=1 --"}),
+    ]
+    for path, query in calls:
+        case = schema[path]["GET"].Case(query=query)
+        response = case.call_and_validate(checks=checks)
+        assert response.status_code == 200, path
