@@ -126,6 +126,8 @@ def test_project_list_page_and_review_screen_queries_do_not_grow(client):
     tos, chair = tos_with_chair()
     clerk = official()
     client.force_login(clerk)
+    for url in ("/initiatives/", "/initiatives/review/"):
+        client.get(url)  # the law panel is read once per process, as a running server has done already
     counts = []
     for n in (2, 12):
         while tos.initiative_projects.count() < n:

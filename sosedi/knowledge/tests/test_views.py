@@ -152,3 +152,18 @@ def test_meetings_list_shows_the_law_on_quorum(client):
     published(title="Кворум собрания и конференции", topics=[quorum], legal_refs="ч. 6 ст. 27 131-ФЗ")
     page = client.get(reverse("meetings:list")).content.decode()
     assert "Что говорит закон" in page and "Кворум собрания и конференции" in page
+
+
+def test_initiative_pages_show_the_law_on_initiative_projects(client):
+    from sosedi.initiatives.tests.factories import tos_project, tos_with_chair
+
+    review = Topic.objects.get(code="initiative-review")
+    published(title="Как администрация рассматривает проект", topics=[review], legal_refs="ч. 6 ст. 26.1 131-ФЗ")
+    draft(title="Черновик о рассмотрении", topics=[review])
+    tos, chair = tos_with_chair()
+    project = tos_project(tos, chair)
+    client.force_login(chair)
+    for url in (reverse("initiatives:list"), project.get_absolute_url()):
+        page = client.get(url).content.decode()
+        assert "Что говорит закон" in page and "Как администрация рассматривает проект" in page, url
+        assert "ч. 6 ст. 26.1 131-ФЗ" in page and "Черновик о рассмотрении" not in page, url
