@@ -29,7 +29,7 @@ def search_sources(query_words: list[str], *, limit: int = 5) -> list[tuple[str,
     return found
 
 
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
     # Names of ТОС are inflected in queries («ТОС Солнечного» → «Солнечный»): compare without the ending.
     return word if len(word) <= 4 else word[: max(4, len(word) - 2)]
 
@@ -43,7 +43,7 @@ def _find_tos(query_words: list[str], *, limit: int) -> list[SourceHit]:
     qs = Tos.objects.select_related("municipality").only("pk", "name", "municipality__name")
     for w in wanted[:4]:
         # The registry keeps a lower-cased name for this: SQLite's LIKE folds ASCII letters only.
-        qs = qs.filter(search_text__contains=_stem(w.lower()))
+        qs = qs.filter(search_text__contains=stem(w.lower()))
     return [
         SourceHit(title=t.name, url=reverse("territories:tos_detail", args=[t.pk]), detail=t.municipality.name)
         for t in qs.order_by("name")[:limit]

@@ -167,3 +167,17 @@ def test_initiative_pages_show_the_law_on_initiative_projects(client):
         page = client.get(url).content.decode()
         assert "Что говорит закон" in page and "Как администрация рассматривает проект" in page, url
         assert "ч. 6 ст. 26.1 131-ФЗ" in page and "Черновик о рассмотрении" not in page, url
+
+
+def test_search_shows_public_initiative_projects_beside_materials(client):
+    from sosedi.initiatives import services as initiative_services
+    from sosedi.initiatives.tests.factories import allow_signatures, tos_project, tos_with_chair
+
+    allow_signatures()
+    tos, chair = tos_with_chair()
+    shown = tos_project(tos, chair, title="Детская площадка во дворе")
+    initiative_services.project_open_support(actor=chair, project=shown)
+    tos_project(tos, chair, title="Площадка для черновика")  # a draft: its initiators' business only
+    page = client.get(reverse("knowledge:index"), {"q": "детской площадки"}).content.decode()
+    assert "Инициативные проекты" in page and "Детская площадка во дворе" in page
+    assert "Площадка для черновика" not in page
