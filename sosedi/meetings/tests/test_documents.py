@@ -1,4 +1,5 @@
 import io
+from datetime import UTC, datetime
 
 import pytest
 from django.db import connection
@@ -111,8 +112,11 @@ def test_protocol_of_an_unfinished_meeting_is_not_generated(client):
 
 def test_protocol_file_is_named_by_the_meeting_date(client):
     m, _chair, _ = _finished()
+    # 21:30 UTC is already the next day in Saratov (UTC+4): the file carries the residents' date, not UTC's.
+    m.starts_at = datetime(2026, 12, 16, 21, 30, tzinfo=UTC)
+    m.save(update_fields=["starts_at"])
     disposition = client.get(reverse("meetings:protocol", args=[m.pk]))["Content-Disposition"]
-    assert disposition.startswith("attachment;") and m.starts_at.strftime("%Y-%m-%d") in disposition
+    assert disposition == f'attachment; filename="protocol-{m.pk}-2026-12-17.docx"'
 
 
 def test_a_draft_meeting_has_no_documents_for_outsiders(client):
