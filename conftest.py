@@ -18,6 +18,7 @@ def _fresh_cache():
     cache.clear()
     pagecache._memo.clear()
     pagecache._dirty.clear()
+    pagecache._local.clear()
     selectors._span_memo.clear()
     selectors._directions.clear()  # transactional tests recreate the reference rows with new ids
     yield

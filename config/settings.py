@@ -182,3 +182,6 @@ NINJA_PAGINATION_PER_PAGE = 50
 
 # How long (seconds) a server may serve cached public pages after another server changed their content.
 PAGE_CACHE_VERSION_TTL = env.float("PAGE_CACHE_VERSION_TTL", default=1.0)
+# Each server process also keeps the public pages it served last (this many bytes), so a hit costs no round
+# trip to Redis; without Redis the cache is already in the process and needs no second copy.
+PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_BYTES", default=16 * 1024 * 1024 if REDIS_URL else 0)

@@ -14,3 +14,5 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Read the public content version on every request, so a test sees its own changes at once.
 PAGE_CACHE_VERSION_TTL = 0
+# Cached pages live in the locmem cache above; the per-process copy in front of Redis is tested on its own.
+PAGE_CACHE_LOCAL_BYTES = 0

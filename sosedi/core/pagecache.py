@@ -8,7 +8,9 @@ Redis shared by all servers or a per-process memory cache. Signed-in visitors, a
 a session or pending messages, always get a freshly rendered page. docs/decisions/0003-public-page-cache.md
 """
 
+import threading
 import time
+from collections import OrderedDict
 from functools import wraps
 
 from django.conf import settings
@@ -84,6 +86,63 @@ def bump_content_version(key: str = PUBLIC) -> None:
     cache.delete(_version_key(key))
     # After commit too: another process may have put the old (still committed) number back meanwhile.
     transaction.on_commit(lambda: _forget(key))
+
+
+class _LocalPages:
+    """Recently served pages kept by this process in front of the shared cache, least recently used evicted
+    past a byte limit. A page's key carries the versions of what it shows, so a local copy is exactly as
+    fresh as the shared one under the same key, and a hit costs no round trip: on this machine one Redis GET
+    (two system calls) made a cached registry page cost three times the trivial view."""
+
+    def __init__(self):
+        self._pages: OrderedDict[str, tuple[bytes, str, float]] = OrderedDict()
+        self._bytes = 0
+        # gthread workers serve several requests of one process at once.
+        self._lock = threading.Lock()
+
+    def get(self, key: str):
+        with self._lock:
+            page = self._pages.get(key)
+            if page is None:
+                return None
+            if page[2] < time.monotonic():
+                self._drop(key)
+                return None
+            self._pages.move_to_end(key)
+            return page[0], page[1]
+
+    def put(self, key: str, content: bytes, content_type: str, limit: int) -> None:
+        size = len(content) + len(key)
+        if size > limit // 8:  # one huge page must not push out the many small ones
+            return
+        with self._lock:
+            if key in self._pages:
+                self._drop(key)
+            self._pages[key] = (content, content_type, time.monotonic() + TIMEOUT)
+            self._bytes += size
+            while self._bytes > limit:
+                self._drop(next(iter(self._pages)))
+
+    def _drop(self, key: str) -> None:
+        content, _, _ = self._pages.pop(key)
+        self._bytes -= len(content) + len(key)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+            self._bytes = 0
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+
+_local = _LocalPages()
+
+
+def _local_limit() -> int:
+    """Bytes of pages this process keeps; 0 turns the local copy off (as with a per-process memory cache,
+    which needs none)."""
+    return getattr(settings, "PAGE_CACHE_LOCAL_BYTES", 0)
 
 
 def _cacheable(request) -> bool:
@@ -167,7 +226,12 @@ def _serve(request, render, scopes=(REGISTRY,), stamped=()):
     key = f"page:{versions}:{htmx}:{request.get_full_path()}"
     if stamped:
         return _serve_stamped(request, render, key, stamped)
-    hit = cache.get(key)
+    limit = _local_limit()
+    hit = _local.get(key) if limit else None
+    if hit is None:
+        hit = cache.get(key)
+        if hit is not None and limit:
+            _local.put(key, *hit, limit)
     if hit is not None:
         content, content_type = hit
         response = HttpResponse(content, content_type=content_type)
@@ -176,6 +240,8 @@ def _serve(request, render, scopes=(REGISTRY,), stamped=()):
     response = render(request)
     if _storable(response):
         cache.set(key, (response.content, response["Content-Type"]), TIMEOUT)
+        if limit:
+            _local.put(key, response.content, response["Content-Type"], limit)
     return response
 
 

@@ -215,3 +215,55 @@ def test_a_view_that_does_not_note_its_version_is_not_cached():
     for _ in range(2):
         assert "X-Page-Cache" not in pagecache._serve(_stamped_request(), render, stamped=("tos:778",))
     assert len(calls) == 2
+
+
+def test_local_copy_serves_a_hit_without_the_shared_cache_and_follows_the_version(client, settings):
+    from django.core.cache import cache
+
+    settings.PAGE_CACHE_LOCAL_BYTES = 1 << 20
+    tos = TosFactory(name="ТОС «Местный»")
+    first = client.get("/tos/")
+    cache.clear()  # what is left is the process's own copy
+    second = client.get("/tos/")
+    assert second["X-Page-Cache"] == "hit" and second.content == first.content
+    tos.name = "ТОС «После правки»"
+    tos.save()  # a new version means a new key: the local copy of the old page is never served again
+    third = client.get("/tos/")
+    assert "X-Page-Cache" not in third and "После правки" in third.content.decode()
+
+
+def test_local_copy_fills_from_the_shared_cache(client, settings):
+    from django.core.cache import cache
+
+    from sosedi.core import pagecache
+
+    TosFactory()
+    client.get("/tos/")  # stored in the shared cache only: the local copy is off
+    settings.PAGE_CACHE_LOCAL_BYTES = 1 << 20
+    assert client.get("/tos/")["X-Page-Cache"] == "hit"  # from the shared cache, now copied locally
+    cache.clear()
+    assert client.get("/tos/")["X-Page-Cache"] == "hit" and len(pagecache._local) == 1
+
+
+def test_local_copy_is_bounded_and_evicts_the_least_recently_used():
+    from sosedi.core.pagecache import _LocalPages
+
+    pages = _LocalPages()
+    limit = 8 * 100
+    for n in range(10):
+        pages.put(f"k{n}", b"x" * 90, "text/html", limit)  # 92 bytes with the key: eight fit
+        pages.get("k0")  # the first page stays in use
+    assert pages.get("k0") is not None and pages.get("k1") is None and pages.get("k9") is not None
+    assert sum(len(c) + len(k) for k, (c, _, _) in pages._pages.items()) <= limit
+    pages.put("huge", b"x" * 200, "text/html", limit)  # more than an eighth of the limit: not kept
+    assert pages.get("huge") is None
+
+
+def test_local_copy_expires_with_the_shared_timeout(monkeypatch):
+    from sosedi.core import pagecache
+
+    pages = pagecache._LocalPages()
+    pages.put("k", b"page", "text/html", 1000)
+    now = pagecache.time.monotonic()
+    monkeypatch.setattr(pagecache.time, "monotonic", lambda: now + pagecache.TIMEOUT + 1)
+    assert pages.get("k") is None and len(pages) == 0
