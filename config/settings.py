@@ -182,3 +182,7 @@ NINJA_PAGINATION_PER_PAGE = 50
 
 # How long (seconds) a server may serve cached public pages after another server changed their content.
 PAGE_CACHE_VERSION_TTL = env.float("PAGE_CACHE_VERSION_TTL", default=1.0)
+
+# Knowledge search results are cached this long under the knowledge content version (every publication bumps
+# it); 0 turns the cache off (the benchmark measures both). sosedi/knowledge/search.py
+KNOWLEDGE_SEARCH_CACHE_SECONDS = env.int("KNOWLEDGE_SEARCH_CACHE_SECONDS", default=300)

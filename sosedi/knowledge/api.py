@@ -4,7 +4,7 @@ only published copies are served (drafts stay on the editors' pages)."""
 from datetime import date
 from typing import Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
 from sosedi.api.errors import ErrorOut
@@ -67,12 +67,13 @@ class SearchHit(Schema):
 class FacetOut(Schema):
     value: str
     label: str
-    count: int
+    count: int | None = Field(..., description="Сколько найдено; null, когда найдено больше 1000 (total_capped)")
 
 
 class SearchOut(Schema):
     query: str
     total: int
+    total_capped: bool = Field(..., description="Найдено больше, чем total (1000): показывается «более 1000»")
     corrected: str
     partial: bool
     hits: list[SearchHit]
@@ -125,7 +126,7 @@ def materials(request, filters: Query[MaterialFilters]):
     response={200: SearchOut, 422: ErrorOut},
     summary="Поиск по базе знаний (с учётом словоформ)",
 )
-def search(request, filters: Query[SearchFilters]):
+def search(request, response: HttpResponse, filters: Query[SearchFilters]):
     result = search_materials(
         filters.q,
         kind=filters.kind or "",
@@ -134,9 +135,12 @@ def search(request, filters: Query[SearchFilters]):
         limit=filters.page_size,
         offset=(filters.page - 1) * filters.page_size,
     )
+    # Whether the result came from the result cache: the benchmark counts these to report the share of hits.
+    response["X-Search-Cache"] = "hit" if result.cached else "miss"
     return {
         "query": result.query,
         "total": result.total,
+        "total_capped": result.total_capped,
         "corrected": result.corrected,
         "partial": result.partial,
         "hits": [
