@@ -5,6 +5,7 @@ from datetime import date
 from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 
 from sosedi.api.errors import ErrorOut
@@ -135,6 +136,8 @@ def search(request, response: HttpResponse, filters: Query[SearchFilters]):
         limit=filters.page_size,
         offset=(filters.page - 1) * filters.page_size,
     )
+    # One reverse() for the page rather than one per hit (slugs need no quoting): 2 ms of a 20-hit response.
+    material_url = _absolute(request, reverse("knowledge:material", args=["slug"])).removesuffix("slug/")
     # Whether the result came from the result cache: the benchmark counts these to report the share of hits.
     response["X-Search-Cache"] = "hit" if result.cached else "miss"
     return {
@@ -148,7 +151,7 @@ def search(request, response: HttpResponse, filters: Query[SearchFilters]):
                 "title": hit.material.published_version.title,
                 "kind": hit.material.kind,
                 "snippet": str(hit.snippet),
-                "url": _absolute(request, hit.material.get_absolute_url()),
+                "url": f"{material_url}{hit.material.slug}/",
                 "score": hit.score,
                 "legal_refs": hit.material.legal_refs,
             }

@@ -25,6 +25,7 @@ import html
 import re
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
@@ -172,28 +173,28 @@ def _corrected(terms: list[str]) -> list[str]:
 # ------------------------------------------------------------------ snippets
 
 
-def _matches(token: str, lemmas: set[str], prefixes: set[str]) -> bool:
-    low = token.lower().replace("ё", "е")
-    # Only words that start like a query lemma are parsed: a long text has thousands of others.
-    return low[:2] in prefixes and lemma(token) in lemmas
+@lru_cache(maxsize=512)
+def _candidates(prefixes: tuple[str, ...]) -> re.Pattern:
+    """Words that start like a query lemma (its first two letters; «е» also as «ё»): only these are parsed, so
+    a long text's thousands of other words cost one regular-expression scan."""
+    starts = "|".join(re.escape(p).replace("е", "[её]") for p in prefixes)
+    return re.compile(rf"(?<![\w-])(?:{starts})[\w-]*", re.IGNORECASE)
 
 
 def snippet(text: str, lemmas: list[str], *, width: int = SNIPPET_CHARS) -> SafeString:
-    """The line of `text` with most query words, cut to about `width` characters around the first of them,
-    HTML-escaped, the matching words in <mark>."""
-    if not text:
-        return mark_safe("")  # noqa: S308
+    """The line of `text` with most query words (the first that has as many as the query), cut to about
+    `width` characters around the first of them, HTML-escaped, the matching words in <mark>."""
+    if not text or not lemmas:
+        return mark_safe(html.escape(text[:width]) if text else "")  # noqa: S308
     wanted = set(lemmas)
-    prefixes = {lem[:2] for lem in wanted}
+    finder = _candidates(tuple(sorted({lem[:2] for lem in wanted})))
     best_line, best_count, best_first = text.split("\n", 1)[0], 0, 0
     for line in text.split("\n"):
-        count, first = 0, -1
-        for m in re.finditer(r"[\w-]+", line):
-            if _matches(m.group(), wanted, prefixes):
-                count += 1
-                first = m.start() if first < 0 else first
-        if count > best_count:
-            best_line, best_count, best_first = line, count, first
+        found = [m.start() for m in finder.finditer(line) if lemma(m.group()) in wanted]
+        if len(found) > best_count:
+            best_line, best_count, best_first = line, len(found), found[0]
+            if best_count >= len(wanted):
+                break
     start = max(0, best_first - width // 3) if best_count else 0
     if start:
         space = best_line.find(" ", start)
@@ -201,8 +202,8 @@ def snippet(text: str, lemmas: list[str], *, width: int = SNIPPET_CHARS) -> Safe
     piece = best_line[start : start + width]
     out = ["…" if start else ""]
     last = 0
-    for m in re.finditer(r"[\w-]+", piece):
-        if _matches(m.group(), wanted, prefixes):
+    for m in finder.finditer(piece):
+        if lemma(m.group()) in wanted:
             out.append(html.escape(piece[last : m.start()]))
             out.append(f"<mark>{html.escape(m.group())}</mark>")
             last = m.end()
@@ -313,6 +314,9 @@ def search_materials(
             return found
     result = _search(query, lemmas, kind=kind, audience=audience, direction=direction, limit=limit, offset=offset)
     if key:
+        for hit in result.hits:
+            # The snippet is cut; the text need not travel to the cache (a shared Redis in production).
+            hit.material.__dict__.pop("search_text", None)
         cache.set(key, result, seconds)
     return result
 
