@@ -221,15 +221,19 @@ class _Sample:
     facets: Facets
     total: int  # at most COUNT_CAP
     capped: bool
-    candidates: list[tuple[int, int]]  # (id, score) of the matches whose title lacks some query word, best first
+    ranked: list[tuple[int, int]]  # (id, score) of the best `want` matches, best first
 
 
-def _sample(qs, terms: list[str], *, want: int) -> _Sample:
-    """One statement over at most COUNT_CAP + 1 matches (taken through the full-text index, in storage order,
-    so a word found in 19,000 texts costs 1,001 narrow rows and no text is read): their number, facet counts
-    by kind, audience and direction, and the best `want` of those whose title lacks some query word — some of
-    the words in the title first (score 2), then text only (1), shorter title first, then newer. The tier of
-    titles with every word is read apart (_title_tier), complete."""
+def _sample(qs, titled, terms: list[str], *, want: int) -> _Sample:
+    """Everything but the rows shown, in one statement over at most COUNT_CAP + 1 matches of `qs` and as many
+    materials of `titled` (the same filters, no text condition) with every query word in the title. Both are
+    taken through the GIN/FTS5 indexes in storage order, so a word found in 19,000 texts costs about a thousand
+    narrow rows each and no text is read:
+    - the number of matches and facet counts by kind, audience and direction;
+    - the ranking tiers: every query word in the title (score 3), some (2), text only (1); in each, shorter
+      title first, then newer. Exact while a tier has at most COUNT_CAP + 1 members; past that, the order is
+      that of the first members found (a common word's thousands of matches differ in nothing the reader
+      asked for)."""
     sample = (
         qs.order_by()
         .annotate(
@@ -239,36 +243,49 @@ def _sample(qs, terms: list[str], *, want: int) -> _Sample:
         )
         .values_list("id", "kind", "for_residents", "for_activists", "for_officials", "title_length", "t_all", "t_some")
     )
-    sql, params = sample[: COUNT_CAP + 1].query.sql_with_params()
+    sample_sql, sample_params = sample[: COUNT_CAP + 1].query.sql_with_params()
+    title_tier = (
+        titled.order_by()
+        .filter(_match(terms, every=True, title_only=True))
+        .annotate(title_length=Length("search_title"))
+        .values_list("id", "title_length")
+    )
+    title_sql, title_params = title_tier[: COUNT_CAP + 1].query.sql_with_params()
+    # One probe of the directions index for all sampled ids (PostgreSQL), not one per id.
+    in_sample = "= ANY(ARRAY(SELECT id FROM s))" if _is_postgres() else "IN (SELECT id FROM s)"
 
     def flag(column):
         return f"SUM(CASE WHEN s.{column} THEN 1 ELSE 0 END)"
 
     # The sample's SQL is Django's, with its parameters; nothing here comes from the reader.
     statement = f"""
-        WITH s (id, kind, r, a, o, len, t_all, t_some) AS ({sql})
+        WITH s (id, kind, r, a, o, len, t_all, t_some) AS ({sample_sql}),
+        t (id, len) AS ({title_sql})
         SELECT 0, s.kind, NULL, COUNT(*), {flag("r")}, {flag("a")}, {flag("o")} FROM s GROUP BY s.kind
         UNION ALL
-        SELECT 1, d.code, d.name, COUNT(*), d.position, 0, 0
-        FROM s JOIN knowledge_material_directions md ON md.material_id = s.id
-        JOIN territories_direction d ON d.id = md.direction_id
-        GROUP BY d.code, d.name, d.position
+        SELECT 1, d.code, d.name, x.n, d.position, 0, 0
+        FROM (
+            SELECT md.direction_id, COUNT(*) AS n FROM knowledge_material_directions md
+            WHERE md.material_id {in_sample} GROUP BY md.direction_id
+        ) x JOIN territories_direction d ON d.id = x.direction_id
         UNION ALL
         SELECT * FROM (
-            SELECT 2, NULL, NULL, s.id, CASE WHEN s.t_some THEN {SOME_TITLE_WEIGHT} ELSE {TEXT_WEIGHT} END, 0, 0
+            SELECT 2, NULL, NULL, t.id, {TITLE_WEIGHT}, t.len, 0 FROM t ORDER BY t.len, t.id DESC LIMIT %s
+        ) c3
+        UNION ALL
+        SELECT * FROM (
+            SELECT 3, NULL, NULL, s.id, CASE WHEN s.t_some THEN {SOME_TITLE_WEIGHT} ELSE {TEXT_WEIGHT} END, s.len, 0
             FROM s WHERE NOT s.t_all ORDER BY s.t_some DESC, s.len, s.id DESC LIMIT %s
-        ) c
+        ) c12
     """  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(statement, [*params, want])
+        cursor.execute(statement, [*sample_params, *title_params, want, want])
         rows = cursor.fetchall()
     kind_rows = [row for row in rows if row[0] == 0]
     kinds = {row[1]: row[3] for row in kind_rows}
     matched = sum(kinds.values())
     capped = matched > COUNT_CAP
-    audience = {
-        code: sum(row[4 + i] for row in kind_rows) for i, code in enumerate(("resident", "activist", "official"))
-    }
+    audience = {code: sum(row[4 + i] for row in kind_rows) for i, code in enumerate(Audience.values)}
     directions = sorted((row for row in rows if row[0] == 1), key=lambda row: (row[4], row[1]))
 
     def shown(n):
@@ -280,56 +297,51 @@ def _sample(qs, terms: list[str], *, want: int) -> _Sample:
         directions=[(row[1], row[2], shown(row[3])) for row in directions],
         capped=capped,
     )
-    candidates = [(row[3], int(row[4])) for row in rows if row[0] == 2]
-    return _Sample(facets=facets, total=min(matched, COUNT_CAP), capped=capped, candidates=candidates)
-
-
-def _title_tier(qs, terms: list[str], *, want: int) -> list[int]:
-    """Ids of the best `want` materials with every query word in the title (so in the match too), shorter title
-    first, then newer: read in the order of the (length of title, id) index, testing only the small title
-    vector (PostgreSQL) or the FTS5 title column (SQLite), never the text."""
-    tier = qs.filter(_match(terms, every=True, title_only=True))
-    return list(tier.order_by(Length("search_title"), "-pk").values_list("pk", flat=True)[:want])
+    # UNION ALL keeps no order: the tiers are put in order here (title tier, then the others as sorted).
+    title_rows = sorted((row for row in rows if row[0] == 2), key=lambda row: (row[5], -row[3]))
+    other_rows = sorted((row for row in rows if row[0] == 3), key=lambda row: (-row[4], row[5], -row[3]))
+    ranked = [(row[3], int(row[4])) for row in (*title_rows, *other_rows)][:want]
+    return _Sample(facets=facets, total=min(matched, COUNT_CAP), capped=capped, ranked=ranked)
 
 
 # ------------------------------------------------------------------ entry point
 
 
+def result_cache_key(*asked) -> str:
+    """The cache key of a search answer, or "" when the result cache is off. The knowledge content version is
+    part of it: a publication anywhere makes every cached answer unreachable (each process sees the new version
+    within PAGE_CACHE_VERSION_TTL)."""
+    if not getattr(settings, "KNOWLEDGE_SEARCH_CACHE_SECONDS", 0):
+        return ""
+    digest = hashlib.sha256(repr(asked).encode()).hexdigest()
+    return f"knowledge-search:{content_version(KNOWLEDGE_SCOPE)}:{digest}"
+
+
 def search_materials(
-    query: str, *, kind: str = "", audience: str = "", direction: str = "", limit: int = 20, offset: int = 0
+    query: str,
+    *,
+    kind: str = "",
+    audience: str = "",
+    direction: str = "",
+    limit: int = 20,
+    offset: int = 0,
+    use_cache: bool = True,
 ) -> SearchResult:
     query = cut_query(query)
     lemmas = query_lemmas(query)
     if not lemmas:
         return SearchResult(query=query, lemmas=[], hits=[], total=0, facets=Facets())
-    seconds = getattr(settings, "KNOWLEDGE_SEARCH_CACHE_SECONDS", 0)
-    key = ""
-    if seconds:
-        # The content version is in the key: a publication anywhere makes every cached result unreachable.
-        asked = repr((query, kind, audience, direction, limit, offset)).encode()
-        key = f"knowledge-search:{content_version(KNOWLEDGE_SCOPE)}:{hashlib.sha256(asked).hexdigest()}"
-        found = cache.get(key)
-        if found is not None:
-            found.cached = True
-            return found
+    key = result_cache_key("result", query, kind, audience, direction, limit, offset) if use_cache else ""
+    if key and (found := cache.get(key)) is not None:
+        found.cached = True
+        return found
     result = _search(query, lemmas, kind=kind, audience=audience, direction=direction, limit=limit, offset=offset)
     if key:
         for hit in result.hits:
             # The snippet is cut; the text need not travel to the cache (a shared Redis in production).
             hit.material.__dict__.pop("search_text", None)
-        cache.set(key, result, seconds)
+        cache.set(key, result, settings.KNOWLEDGE_SEARCH_CACHE_SECONDS)
     return result
-
-
-def _planner(cursor, *, index_scans: bool) -> None:
-    """PostgreSQL prices `search_vector @@ query` as cheap per row, so for a common word it would walk a b-tree
-    or the table and test each row's vector, read and decompressed (~50 µs a row), instead of asking the GIN
-    index. Off for the passes over matches; on for the title tier, which reads the (length, id) index and
-    tests only the small title vector. SET LOCAL: this transaction only reads."""
-    value = "on" if index_scans else "off"
-    cursor.execute(
-        "SELECT set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', %s, true)", [value]
-    )
 
 
 def _search(query, lemmas, *, kind, audience, direction, limit, offset) -> SearchResult:
@@ -340,27 +352,33 @@ def _search(query, lemmas, *, kind, audience, direction, limit, offset) -> Searc
     want = offset + limit
     narrowed = bool(kind or audience or direction)
     base = Material.objects.public()
-    with transaction.atomic() if postgres else nullcontext(), connection.cursor() as cursor:
+    titled = _filtered(base, kind=kind, audience=audience, direction=direction)
+    with transaction.atomic() if postgres else nullcontext():
         if postgres:
-            _planner(cursor, index_scans=False)
-        found = _find(base, terms, want=want)
+            with connection.cursor() as cursor:
+                # PostgreSQL prices `search_vector @@ query` as cheap per row, so for a common word it would walk
+                # the table or a b-tree and test each row's vector, read and decompressed (~50 µs a row), instead
+                # of asking the GIN index. Bitmap scans only, in this transaction (it only reads).
+                cursor.execute(
+                    "SELECT set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)"
+                )
+        found = _find(base, titled, terms, want=want)
         corrected = ""
         if found is None:
             fixed = _corrected(terms)
             if fixed != terms:
-                found = _find(base, fixed, want=want)
+                found = _find(base, titled, fixed, want=want)
                 corrected = " ".join(fixed) if found else ""
         if found is None:
             return SearchResult(query=query, lemmas=lemmas, hits=[], total=0, facets=Facets())
         terms, every, sample = found
         facets = sample.facets
         if narrowed:
-            matched = base.filter(_match(terms, every=every))
-            sample = _sample(_filtered(matched, kind=kind, audience=audience, direction=direction), terms, want=want)
-        if postgres:
-            _planner(cursor, index_scans=True)
-        in_title = _title_tier(_filtered(base, kind=kind, audience=audience, direction=direction), terms, want=want)
-        ranked = ([(pk, TITLE_WEIGHT) for pk in in_title] + sample.candidates)[offset:want]
+            matched = _filtered(
+                base.filter(_match(terms, every=every)), kind=kind, audience=audience, direction=direction
+            )
+            sample = _sample(matched, titled, terms, want=want)
+        ranked = sample.ranked[offset:want]
         rows = (
             Material.objects.select_related("published_version")
             .only(*SHOWN_FIELDS)
@@ -394,11 +412,11 @@ SHOWN_FIELDS = (
 )  # fmt: skip
 
 
-def _find(base, terms: list[str], *, want: int):
+def _find(base, titled, terms: list[str], *, want: int):
     """The first pass that matches anything: every word, then (several words) any of them.
     Returns (terms, every, the sample) or None."""
     for every in (True, False) if len(terms) > 1 else (True,):
-        sample = _sample(base.filter(_match(terms, every=every)), terms, want=want)
+        sample = _sample(base.filter(_match(terms, every=every)), titled, terms, want=want)
         if sample.total:
             return terms, every, sample
     return None

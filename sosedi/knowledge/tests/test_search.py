@@ -162,7 +162,10 @@ def test_counts_above_the_cap_show_as_more_and_cost_the_same(monkeypatch):
     # Facet values are still offered, without numbers that would count only the first matches.
     assert capped.facets.kinds == [("article", "статья", None)]
     assert capped.facets.directions == [("landscaping", "Благоустройство территории", None)]
-    assert len(capped.hits) == 7  # the page itself is not capped: all 7 fit on it
+    # Past the cap a tier is ranked among its first COUNT_CAP + 1 members found: still shorter titles first.
+    assert len(capped.hits) == 4 and all(h.score == 3 for h in capped.hits)
+    lengths = [len(h.material.title) for h in capped.hits]
+    assert lengths == sorted(lengths)
     narrowed = search_materials("собрание", direction="landscaping")
     assert narrowed.total == 3 and narrowed.total_capped
 
