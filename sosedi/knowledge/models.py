@@ -9,8 +9,7 @@ docs/decisions/0005-knowledge.md
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
-from django.db.models.functions import Length
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from sosedi.core.models import TimeStampedModel
@@ -128,13 +127,7 @@ class Material(TimeStampedModel):
                 condition=~Q(state="published") | Q(published_version__isnull=False),
             ),
         ]
-        indexes = [
-            models.Index(fields=["kind", "-published_at"]),
-            models.Index(fields=["state"]),
-            # The order within a search tier (shorter title first, then newer): read in this index's order, a
-            # word found in most texts costs as many rows as the page shows (sosedi/knowledge/search.py).
-            models.Index(Length("search_title"), F("id").desc(), name="knowledge_material_rank_order"),
-        ]
+        indexes = [models.Index(fields=["kind", "-published_at"]), models.Index(fields=["state"])]
 
     def __str__(self) -> str:
         return self.title

@@ -6,16 +6,14 @@ with the number of matches (issue [4]: p95 < 50 ms over 20,000 materials at 16 c
 - SQLite (the embedded default): the same question asked of an FTS5 table over the pymorphy3 lemmas stored at
   publication (`knowledge_material_fts`, kept by triggers; migration 0003).
 
-Both: every query word must match, else any may (`partial`). Nothing is computed over every match:
-- facets and the total come from one statement over at most COUNT_CAP + 1 matches; more are shown as
-  «более 1000» and the facets then list what the first of them have, without numbers;
-- ranking is by tiers, each read in a fixed order (shorter title first, then newer) that an index on
-  (length of title, id) serves, so a word found in 19,000 texts costs a few dozen rows: all query words in the
-  title (score 3), some in the title (2), only in the text (1);
-- a query that finds nothing is retried once with each unknown word replaced by the title word of highest
-  trigram similarity (pg_trgm's measure, over a per-process vocabulary of title lemmas) — «кварум» → «кворум»;
-- snippets are cut and highlighted in Python from the shown rows' plain text only (HTML-escaped, matches in
-  <mark>).
+Both: every query word must match, else any may (`partial`). Nothing is computed over every match: one
+statement (_sample) reads at most COUNT_CAP + 1 matches and as many title matches through the indexes, and
+gives the total (more is shown as «более 1000», the facets then without numbers), the facets and the ranking
+tiers — all query words in the title (score 3), some (2), only in the text (1); in each, shorter title first,
+then newer. A query that finds nothing is retried once with each unknown word replaced by the title word of
+highest trigram similarity (pg_trgm's measure, over a per-process vocabulary of title lemmas) — «кварум» →
+«кворум». Snippets are cut and highlighted in Python from the shown rows' plain text only (HTML-escaped,
+matches in <mark>).
 Whole results are cached for KNOWLEDGE_SEARCH_CACHE_SECONDS under the knowledge content version, which every
 publication bumps. docs/decisions/0005-knowledge.md
 """

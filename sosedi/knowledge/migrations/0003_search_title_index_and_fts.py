@@ -1,6 +1,5 @@
 """Search at a cost that does not grow with the matches (issue [4] benchmark; sosedi/knowledge/search.py).
 
-- Both databases: an index on (length of title, id descending), the order within a ranking tier.
 - PostgreSQL: a GIN index on the title's tsvector, so the title tier of a word rare in titles but common in
   texts does not read the texts' matches; the trigram index on titles goes (typos are matched in Python).
 - SQLite: an FTS5 table over the lemma columns (external content: the lemmas stay in knowledge_material), kept
@@ -9,8 +8,7 @@
   must create them again (the statements below) and run 'rebuild'.
 """
 
-from django.db import migrations, models
-from django.db.models.functions import Length
+from django.db import migrations
 
 PG_FORWARD = [
     "CREATE INDEX knowledge_material_title_vector ON knowledge_material USING GIN (title_vector)",
@@ -63,10 +61,6 @@ class Migration(migrations.Migration):
     dependencies = [("knowledge", "0002_postgres_search_and_topics")]
 
     operations = [
-        migrations.AddIndex(
-            model_name="material",
-            index=models.Index(Length("search_title"), models.F("id").desc(), name="knowledge_material_rank_order"),
-        ),
         migrations.RunPython(
             _run({"postgresql": PG_FORWARD, "sqlite": SQLITE_FORWARD}),
             _run({"postgresql": PG_BACKWARD, "sqlite": SQLITE_BACKWARD}),
