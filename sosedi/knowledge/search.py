@@ -390,6 +390,7 @@ def _search(query, lemmas, *, kind, audience, direction, limit, offset) -> Searc
             snippet=snippet(rows[pk].search_text, shown_lemmas) or rows[pk].summary,
         )
         for pk, score in ranked
+        if pk in rows  # SQLite reads without a transaction: a material deleted in between is left out
     ]
     return SearchResult(
         query=query,
