@@ -1,11 +1,32 @@
--- wrk scenario for knowledge search: each request asks /api/v1/knowledge/search for one of QUERIES (inflected
--- forms, several words, a facet, a typo, a word that matches nothing). done() prints one JSON line.
-local queries = {
-  "кворума", "собраний", "уставом", "инициативных проектов", "платежей", "персональных данных",
-  "конференции делегатов", "границ ТОС", "отчёта об итогах", "подписного листа", "протоколом собрания",
-  "жителей шестнадцати лет", "рассмотрения проекта", "конкурсного отбора", "регистрации устава",
-  "кварум", "устав&kind=template", "собрание&audience=official", "опубликования итогов", "органов ТОС",
-  "дистанционного участия", "субсидий области", "самоуправления", "возврат платежей", "зонтик",
+-- wrk scenario for knowledge search (/api/v1/knowledge/search). A realistic mix, drawn at random per request:
+-- 60 % from a list of what residents ask (common and rare words in inflected forms, several words, facets, a
+-- second page, typos, words that match nothing), 40 % a long tail of two random words of the library (mostly
+-- asked once, as real searches are). done() prints one JSON line with latency, and how many responses came from
+-- the result cache (the API's X-Search-Cache header), so cached and uncached runs can be told apart.
+local asked = {
+  -- common words, inflected
+  "собраний", "собранию", "кворума", "уставом", "устава", "протоколом", "жителей", "проектов", "ТОСа",
+  "решением", "территории", "граждан", "самоуправления", "администрации", "поддержки",
+  -- rarer words and phrases
+  "персональных данных", "субсидий области", "дистанционного участия", "отчёта об итогах", "конкурсного отбора",
+  "возврат платежей", "подписного листа", "регистрации устава", "границ ТОС", "конференции делегатов",
+  "жителей шестнадцати лет", "опубликования итогов", "инициативных платежей", "лучшая практика",
+  -- several words
+  "инициативных проектов", "рассмотрения проекта", "органов ТОС", "протоколом собрания", "кворум конференции",
+  "устав ТОС регистрация", "как провести собрание", "сроки рассмотрения инициативного проекта",
+  -- facets and pages
+  "устав&kind=template", "собрание&audience=official", "проект&kind=law", "кворум&page=2", "платежи&kind=qa",
+  -- typos
+  "кварум", "сабрание", "инициатвный", "пратокол", "устаф",
+  -- nothing to find
+  "зонтик", "космодром", "блокчейн",
+}
+local tail = {
+  "собрание", "кворум", "устав", "протокол", "жители", "проект", "платёж", "субсидия", "конкурс", "отчёт",
+  "граница", "конференция", "делегат", "решение", "совет", "председатель", "территория", "администрация",
+  "регистрация", "подпись", "лист", "итоги", "срок", "рассмотрение", "отбор", "грант", "область", "бюджет",
+  "возврат", "данные", "согласие", "участие", "голосование", "повестка", "уведомление", "заявление", "форма",
+  "практика", "поддержка", "инициатива",
 }
 local scenario = os.getenv("SCENARIO") or "search"
 
@@ -13,19 +34,41 @@ local scenario = os.getenv("SCENARIO") or "search"
 local function encode(q)
   return (q:gsub("([^%w%-%._~=&])", function(c) return string.format("%%%02X", string.byte(c)) end))
 end
-local counter = 0
+
+local threads = {}
+function setup(thread)
+  thread:set("id", #threads + 1)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  math.randomseed(1000 + id)
+  hits, misses = 0, 0
+end
 
 request = function()
-  counter = counter + 1
-  local q = queries[(counter % #queries) + 1]
+  local q
+  if math.random() < 0.6 then
+    q = asked[math.random(#asked)]
+  else
+    q = tail[math.random(#tail)] .. " " .. tail[math.random(#tail)]
+  end
   return wrk.format("GET", "/api/v1/knowledge/search?q=" .. encode(q))
+end
+
+response = function(status, headers, body)
+  if headers["X-Search-Cache"] == "hit" then hits = hits + 1 else misses = misses + 1 end
 end
 
 done = function(summary, latency, requests)
   local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
     + summary.errors.status
+  local h, m = 0, 0
+  for _, t in ipairs(threads) do h = h + t:get("hits"); m = m + t:get("misses") end
   io.write(string.format(
-    '{"scenario":"%s","requests":%d,"rps":%.1f,"p50_ms":%.1f,"p95_ms":%.1f,"p99_ms":%.1f,"errors":%d}\n',
+    '{"scenario":"%s","requests":%d,"rps":%.1f,"p50_ms":%.1f,"p95_ms":%.1f,"p99_ms":%.1f,"errors":%d,' ..
+    '"cache_hits":%d,"cache_hit_share":%.2f}\n',
     scenario, summary.requests, summary.requests / (summary.duration / 1e6),
-    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000, errors))
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000, errors,
+    h, (h + m) > 0 and h / (h + m) or 0))
 end

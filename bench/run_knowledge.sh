@@ -5,6 +5,8 @@
 #   flock /tmp/sosedi-bench.lock bash bench/run_knowledge.sh
 #   REUSE_DB=1 DURATION=10 flock /tmp/sosedi-bench.lock bash bench/run_knowledge.sh   # again on the last data
 #   ONLY=sqlite flock …                                                                # one database only
+# Each database is measured with the result cache off (every request searches) and on (the share of cache hits
+# is printed); CACHE_MODES="0" for the first only. /healthz is measured first: this VM's speed varies 2x.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${N_MATERIALS:-20000}"
@@ -13,8 +15,12 @@ DURATION="${DURATION:-15}"
 PORT="${BENCH_PORT:-8793}"
 WORKERS="${WORKERS:-4}"
 PG_DB="${BENCH_KNOWLEDGE_DB:-sosedi_bench_knowledge}"
+CACHE_MODES="${CACHE_MODES:-0 300}"
 SQLITE="bench/results/knowledge-bench.sqlite3"
 export DJANGO_SETTINGS_MODULE=config.settings DEBUG=false EMAIL_URL="dummymail://"
+# Production shape: Redis as the cache all workers share (docs/deploy.md); its own database number, emptied
+# before each cached run.
+export REDIS_URL="${BENCH_REDIS_URL:-redis://127.0.0.1:6379/13}"
 mkdir -p bench/results
 command -v wrk >/dev/null \
   || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
@@ -29,14 +35,23 @@ run() {  # $1 label, $2 DATABASE_URL
     .venv/bin/python bench/knowledge_generate.py "$N" >&2
   fi
   .venv/bin/python manage.py collectstatic --noinput -v 0
-  .venv/bin/gunicorn config.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS" --threads 1 \
-    --log-level warning &
-  SERVER=$!
-  for _ in $(seq 60); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
-  SCENARIO="$1-warmup" wrk -t2 -c"$CONNECTIONS" -d3s -s bench/knowledge.lua "http://127.0.0.1:$PORT" >/dev/null
-  SCENARIO="$1" wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s -s bench/knowledge.lua \
-    "http://127.0.0.1:$PORT" | grep '^{'
-  kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=""
+  for seconds in $CACHE_MODES; do
+    .venv/bin/python -c "import redis, os; redis.Redis.from_url(os.environ['REDIS_URL']).flushdb()"
+    KNOWLEDGE_SEARCH_CACHE_SECONDS="$seconds" .venv/bin/gunicorn config.wsgi:application --bind "127.0.0.1:$PORT" \
+      --workers "$WORKERS" --threads 1 --log-level warning &
+    SERVER=$!
+    for _ in $(seq 60); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
+    if [ -z "${HEALTHZ_DONE:-}" ]; then
+      wrk -t2 -c"$CONNECTIONS" -d5s "http://127.0.0.1:$PORT/healthz" \
+        | awk '/Requests\/sec/ {printf "{\"scenario\":\"healthz\",\"rps\":%s}\n", $2}'
+      HEALTHZ_DONE=1
+    fi
+    SCENARIO="$1-cache$seconds-warmup" wrk -t2 -c"$CONNECTIONS" -d3s -s bench/knowledge.lua \
+      "http://127.0.0.1:$PORT" >/dev/null
+    SCENARIO="$1-cache$seconds" wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s -s bench/knowledge.lua \
+      "http://127.0.0.1:$PORT" | grep '^{'
+    kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=""
+  done
 }
 
 ONLY="${ONLY:-postgresql sqlite}"

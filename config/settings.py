@@ -153,6 +153,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Knowledge search results are cached this long under the knowledge content version (every publication bumps
+# it); 0 turns the cache off (the benchmark measures both). sosedi/knowledge/search.py
+KNOWLEDGE_SEARCH_CACHE_SECONDS = env.int("KNOWLEDGE_SEARCH_CACHE_SECONDS", default=300)
+
 # Map tiles: the page works without them (boundaries are drawn on a plain background); an operator
 # points MAP_TILE_URL at a tile server they are allowed to use (docs/deploy.md).
 MAP_TILE_URL = env("MAP_TILE_URL", default="")

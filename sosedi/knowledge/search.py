@@ -1,40 +1,51 @@
-"""Search over published materials, Russian morphology-aware on both databases.
+"""Search over published materials, Russian morphology-aware on both databases, at a cost that does not grow
+with the number of matches (issue [4]: p95 < 50 ms over 20,000 materials at 16 clients).
 
-- PostgreSQL: full-text search with the `russian` configuration over a generated, weighted tsvector (title A,
-  body B; migration 0002) with a GIN index, ranked by ts_rank; a query that finds nothing falls back to
-  trigram similarity with the titles (pg_trgm), so «кварум» still finds «кворум».
-- SQLite (the embedded default): the same question asked of pymorphy3 lemmas stored at publication
-  (`lemmas_title`, `lemmas_text`): every query lemma must occur; title matches weigh 3, body matches 1; a query
-  that finds nothing is retried with each unknown lemma replaced by the closest lemma of the titles (difflib).
+- PostgreSQL: full-text search with the `russian` configuration over a generated, weighted tsvector of title and
+  body (`search_vector`, GIN index) and one of the title alone (`title_vector`, GIN index; migrations 0002, 0003).
+- SQLite (the embedded default): the same question asked of an FTS5 table over the pymorphy3 lemmas stored at
+  publication (`knowledge_material_fts`, kept by triggers; migration 0003).
 
-Both: every query word must match, else any may (ranked by how many do); snippets are cut and highlighted in
-Python from the published plain text (HTML-escaped, matches in <mark>); facets count the text matches by kind,
-audience and direction. docs/decisions/0005-knowledge.md
+Both: every query word must match, else any may (`partial`). Nothing is computed over every match: one
+statement (_sample) reads at most COUNT_CAP + 1 matches and as many title matches through the indexes, and
+gives the total (more is shown as «более 1000», the facets then without numbers), the facets and the ranking
+tiers — all query words in the title (score 3), some (2), only in the text (1); in each, shorter title first,
+then newer. A query that finds nothing is retried once with each unknown word replaced by the title word of
+highest trigram similarity (pg_trgm's measure, over a per-process vocabulary of title lemmas) — «кварум» →
+«кворум». Snippets are cut and highlighted in Python from the shown rows' plain text only (HTML-escaped,
+matches in <mark>).
+Whole results are cached for KNOWLEDGE_SEARCH_CACHE_SECONDS under the knowledge content version, which every
+publication bumps. docs/decisions/0005-knowledge.md
 """
 
-import difflib
+import hashlib
 import html
 import re
+from contextlib import nullcontext
 from dataclasses import dataclass, field
-from functools import reduce
-from operator import or_
+from functools import lru_cache
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Case, Count, IntegerField, Q, Value, When
-from django.db.models.expressions import Expression
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length
 from django.utils.safestring import SafeString, mark_safe
 
 from sosedi.core.pagecache import content_version
 
-from .models import Material, MaterialKind
+from .models import Audience, Material, MaterialKind
 from .text import cut_query, lemma, query_lemmas, words
 
 KNOWLEDGE_SCOPE = "knowledge"
-TITLE_WEIGHT = 3
-TEXT_WEIGHT = 1
+TITLE_WEIGHT = 3  # every query word in the title
+SOME_TITLE_WEIGHT = 2  # some of them in the title
+TEXT_WEIGHT = 1  # only in the text
 SNIPPET_CHARS = 220
-TRIGRAM_THRESHOLD = 0.3
+COUNT_CAP = 1000
+CORRECTION_SIMILARITY = 0.3  # trigram similarity a replacement word must exceed (pg_trgm's default threshold)
+FTS_TABLE = "knowledge_material_fts"
 
 
 @dataclass
@@ -46,9 +57,11 @@ class Hit:
 
 @dataclass
 class Facets:
-    kinds: list[tuple[str, str, int]] = field(default_factory=list)  # (value, label, count)
-    audiences: list[tuple[str, str, int]] = field(default_factory=list)
-    directions: list[tuple[str, str, int]] = field(default_factory=list)
+    kinds: list[tuple[str, str, int | None]] = field(default_factory=list)  # (value, label, count)
+    audiences: list[tuple[str, str, int | None]] = field(default_factory=list)
+    directions: list[tuple[str, str, int | None]] = field(default_factory=list)
+    # More than COUNT_CAP matches: the values come from the first COUNT_CAP + 1 of them, and counts are None.
+    capped: bool = False
 
 
 @dataclass
@@ -60,6 +73,8 @@ class SearchResult:
     facets: Facets
     corrected: str = ""  # the query actually searched when a typo was corrected
     partial: bool = False  # not every word matched: results match some of them
+    total_capped: bool = False  # more than `total` (COUNT_CAP) materials match
+    cached: bool = False  # served from the result cache
 
     @property
     def empty_query(self) -> bool:
@@ -80,127 +95,104 @@ def _filtered(qs, *, kind: str = "", audience: str = "", direction: str = ""):
     return qs
 
 
-# ------------------------------------------------------------------ lemma matching (SQLite and fallback)
+# ------------------------------------------------------------------ match conditions per database
 
 
-def _lemma_condition(lem: str) -> Q:
-    framed = f" {lem} "
-    return Q(lemmas_title__contains=framed) | Q(lemmas_text__contains=framed)
+def _condition(sql: str, params: list) -> RawSQL:
+    # Built only from the fixed SQL below; the reader's text is always among `params`.
+    return RawSQL(sql, params, output_field=BooleanField())  # noqa: S611
 
 
-def _lemma_score(lemmas: list[str]):
-    parts = []
-    for lem in lemmas:
-        framed = f" {lem} "
-        parts.append(Case(When(lemmas_title__contains=framed, then=Value(TITLE_WEIGHT)), default=Value(0)))
-        parts.append(Case(When(lemmas_text__contains=framed, then=Value(TEXT_WEIGHT)), default=Value(0)))
-    return reduce(lambda a, b: a + b, parts, Value(0, output_field=IntegerField()))
+def _match(terms: list[str], *, every: bool, title_only: bool = False, negate: bool = False) -> RawSQL:
+    """A WHERE condition on knowledge_material: the terms (all or any) in title and text, or in the title only.
+    The reader's words travel as parameters (websearch_to_tsquery and FTS5 phrases accept any text)."""
+    if _is_postgres():
+        # PostgreSQL stems the words as typed; «or» joins them for the any-word pass.
+        column = "title_vector" if title_only else "search_vector"
+        sql = f'"knowledge_material"."{column}" @@ websearch_to_tsquery(\'russian\', %s)'
+        text = " ".join(terms) if every else " or ".join(terms)
+        return _condition(f"NOT ({sql})" if negate else sql, [text])
+    # SQLite: the terms are lemmas, each an FTS5 phrase (quotes doubled), so no FTS5 syntax comes from the reader.
+    phrases = ['"' + term.replace('"', '""') + '"' for term in terms]
+    expression = (" AND " if every else " OR ").join(phrases)
+    if title_only:
+        expression = f"lemmas_title : ({expression})"
+    operator = "NOT IN" if negate else "IN"
+    sql = f'"knowledge_material"."id" {operator} (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)'  # noqa: S608
+    return _condition(sql, [expression])
 
 
-def _lemma_match(base, lemmas: list[str], *, every: bool):
-    """(the matching rows, their score) on the lemma columns."""
-    conditions = [_lemma_condition(lem) for lem in lemmas]
-    condition = reduce(lambda a, b: a & b, conditions) if every else reduce(or_, conditions)
-    return base.filter(condition), _lemma_score(lemmas)
+# ------------------------------------------------------------------ typo correction
+
+_vocabulary: dict = {"version": None, "words": set(), "trigrams": {}}
 
 
-_vocabulary: dict = {"version": None, "words": []}
+def trigrams(word: str) -> frozenset[str]:
+    """The trigrams of a word as pg_trgm counts them: two spaces before, one after."""
+    padded = f"  {word} "
+    return frozenset(padded[i : i + 3] for i in range(len(padded) - 2))
 
 
-def _title_vocabulary() -> list[str]:
-    """Distinct lemmas of published titles, kept per process until the knowledge base changes."""
+def _title_vocabulary() -> dict:
+    """Distinct lemmas of published titles with their trigrams, kept per process until the knowledge base
+    changes (its content version): a few thousand words, so a typo is matched in Python, on either database,
+    without a query."""
     version = content_version(KNOWLEDGE_SCOPE)
     if _vocabulary["version"] != version:
         found: set[str] = set()
         for lemmas in Material.objects.public().values_list("lemmas_title", flat=True).iterator():
-            found.update(lemmas.split())
-        _vocabulary.update(version=version, words=sorted(w for w in found if len(w) > 2))
-    return _vocabulary["words"]
+            found.update(w for w in lemmas.split() if len(w) > 2)
+        _vocabulary.update(version=version, words=found, trigrams={w: trigrams(w) for w in found})
+    return _vocabulary
 
 
-def _corrected(lemmas: list[str]) -> list[str]:
+def _corrected(terms: list[str]) -> list[str]:
+    """Each word of four letters or more that is not a title word replaced by the title word with the highest
+    trigram similarity (as pg_trgm's similarity()), if it reaches CORRECTION_SIMILARITY: «кварум» → «кворум»."""
     vocabulary = _title_vocabulary()
-    known = set(vocabulary)
     result = []
-    for lem in lemmas:
-        if lem in known or len(lem) < 4:
-            result.append(lem)
+    for term in terms:
+        lem = lemma(term)
+        if len(lem) < 4 or lem in vocabulary["words"]:
+            result.append(term)
             continue
-        close = difflib.get_close_matches(lem, vocabulary, n=1, cutoff=0.75)
-        result.append(close[0] if close else lem)
+        wanted = trigrams(lem)
+        best, best_score = term, CORRECTION_SIMILARITY
+        for word, grams in vocabulary["trigrams"].items():
+            common = len(wanted & grams)
+            if common:
+                score = common / (len(wanted) + len(grams) - common)
+                if score > best_score or (score == best_score and best != term and word < best):
+                    best, best_score = word, score
+        result.append(best)
     return result
-
-
-# ------------------------------------------------------------------ PostgreSQL
-
-
-def _ts_query(query_words: list[str], *, every: bool) -> str:
-    # websearch_to_tsquery accepts any text without syntax errors; «or» joins the words for the any-word pass.
-    return " ".join(query_words) if every else " or ".join(query_words)
-
-
-class _VectorColumn(Expression):
-    """A generated tsvector column that only PostgreSQL has (migration 0002), so the model does not declare it.
-    The table alias is read when the SQL is compiled, so it is right in subqueries too (U0)."""
-
-    def __init__(self, column: str):
-        from django.contrib.postgres.search import SearchVectorField
-
-        super().__init__(output_field=SearchVectorField())
-        self.column = column
-
-    def as_sql(self, compiler, connection):
-        alias = compiler.query.get_initial_alias()
-        return f"{compiler.quote_name_unless_alias(alias)}.{connection.ops.quote_name(self.column)}", []
-
-
-def _pg_match(base, query_words: list[str], *, every: bool):
-    """(the matching rows, their score): full-text match on title and body; the score ranks by the title's
-    vector only (title above body) — ranking by the body's would read thousands of large vectors from TOAST."""
-    from django.contrib.postgres.search import SearchQuery, SearchRank
-
-    # The reader's words travel as a query parameter of websearch_to_tsquery; no SQL is built from them.
-    tsquery = SearchQuery(_ts_query(query_words, every=every), config="russian", search_type="websearch")
-    matched = base.alias(vector=_VectorColumn("search_vector")).filter(vector=tsquery)
-    return matched, SearchRank(_VectorColumn("title_vector"), tsquery) * TITLE_WEIGHT + TEXT_WEIGHT
-
-
-def _pg_trigram(base, query: str):
-    from django.contrib.postgres.search import TrigramWordSimilarity
-
-    # Only reached when full-text search found nothing. `<%` (word similarity above the session's threshold)
-    # lets the trigram index on titles answer; the reader's text is a parameter.
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)", [str(TRIGRAM_THRESHOLD)])
-    matched = base.extra(where=["%s <%% search_title"], params=[query])  # noqa: S610
-    return matched, TrigramWordSimilarity(query, "search_title")
 
 
 # ------------------------------------------------------------------ snippets
 
 
-def _matches(token: str, lemmas: set[str], prefixes: set[str]) -> bool:
-    low = token.lower().replace("ё", "е")
-    # Only words that start like a query lemma are parsed: a long text has thousands of others.
-    return low[:2] in prefixes and lemma(token) in lemmas
+@lru_cache(maxsize=512)
+def _candidates(prefixes: tuple[str, ...]) -> re.Pattern:
+    """Words that start like a query lemma (its first two letters; «е» also as «ё»): only these are parsed, so
+    a long text's thousands of other words cost one regular-expression scan."""
+    starts = "|".join(re.escape(p).replace("е", "[её]") for p in prefixes)
+    return re.compile(rf"(?<![\w-])(?:{starts})[\w-]*", re.IGNORECASE)
 
 
 def snippet(text: str, lemmas: list[str], *, width: int = SNIPPET_CHARS) -> SafeString:
-    """The line of `text` with most query words, cut to about `width` characters around the first of them,
-    HTML-escaped, the matching words in <mark>."""
-    if not text:
-        return mark_safe("")  # noqa: S308
+    """The line of `text` with most query words (the first that has as many as the query), cut to about
+    `width` characters around the first of them, HTML-escaped, the matching words in <mark>."""
+    if not text or not lemmas:
+        return mark_safe(html.escape(text[:width]) if text else "")  # noqa: S308
     wanted = set(lemmas)
-    prefixes = {lem[:2] for lem in wanted}
+    finder = _candidates(tuple(sorted({lem[:2] for lem in wanted})))
     best_line, best_count, best_first = text.split("\n", 1)[0], 0, 0
     for line in text.split("\n"):
-        count, first = 0, -1
-        for m in re.finditer(r"[\w-]+", line):
-            if _matches(m.group(), wanted, prefixes):
-                count += 1
-                first = m.start() if first < 0 else first
-        if count > best_count:
-            best_line, best_count, best_first = line, count, first
+        found = [m.start() for m in finder.finditer(line) if lemma(m.group()) in wanted]
+        if len(found) > best_count:
+            best_line, best_count, best_first = line, len(found), found[0]
+            if best_count >= len(wanted):
+                break
     start = max(0, best_first - width // 3) if best_count else 0
     if start:
         space = best_line.find(" ", start)
@@ -208,8 +200,8 @@ def snippet(text: str, lemmas: list[str], *, width: int = SNIPPET_CHARS) -> Safe
     piece = best_line[start : start + width]
     out = ["…" if start else ""]
     last = 0
-    for m in re.finditer(r"[\w-]+", piece):
-        if _matches(m.group(), wanted, prefixes):
+    for m in finder.finditer(piece):
+        if lemma(m.group()) in wanted:
             out.append(html.escape(piece[last : m.start()]))
             out.append(f"<mark>{html.escape(m.group())}</mark>")
             last = m.end()
@@ -219,125 +211,211 @@ def snippet(text: str, lemmas: list[str], *, width: int = SNIPPET_CHARS) -> Safe
     return mark_safe("".join(out))  # noqa: S308  (every piece of text above is escaped)
 
 
-# ------------------------------------------------------------------ facets
+# ------------------------------------------------------------------ one pass over the first matches
 
 
-def _facets(matched, rows: list[dict]) -> tuple[Facets, int]:
-    """Facet counts of the text matches and their number: kinds × audiences from the pass already made, and
-    one query over their directions (none when nothing matched)."""
-    from sosedi.territories.models import Direction
+@dataclass
+class _Sample:
+    facets: Facets
+    total: int  # at most COUNT_CAP
+    capped: bool
+    ranked: list[tuple[int, int]]  # (id, score) of the best `want` matches, best first
 
-    from .models import Audience
 
-    kind_counts = {row["kind"]: row["n"] for row in rows}
-    audience = {a: sum(row[a] for row in rows) for a in ("resident", "activist", "official")}
-    directions = (
-        Direction.objects.none()
-        if not rows
-        else Direction.objects.filter(knowledge_materials__in=matched.values("pk"))
-        .annotate(n=Count("pk"))
-        .order_by("position")
-        .values_list("code", "name", "n")
+def _sample(qs, titled, terms: list[str], *, want: int) -> _Sample:
+    """Everything but the rows shown, in one statement over at most COUNT_CAP + 1 matches of `qs` and as many
+    materials of `titled` (the same filters, no text condition) with every query word in the title. Both are
+    taken through the GIN/FTS5 indexes in storage order, so a word found in 19,000 texts costs about a thousand
+    narrow rows each and no text is read:
+    - the number of matches and facet counts by kind, audience and direction;
+    - the ranking tiers: every query word in the title (score 3), some (2), text only (1); in each, shorter
+      title first, then newer. Exact while a tier has at most COUNT_CAP + 1 members; past that, the order is
+      that of the first members found (a common word's thousands of matches differ in nothing the reader
+      asked for)."""
+    sample = (
+        qs.order_by()
+        .annotate(
+            t_all=_match(terms, every=True, title_only=True),
+            t_some=_match(terms, every=False, title_only=True),
+            title_length=Length("search_title"),
+        )
+        .values_list("id", "kind", "for_residents", "for_activists", "for_officials", "title_length", "t_all", "t_some")
     )
+    sample_sql, sample_params = sample[: COUNT_CAP + 1].query.sql_with_params()
+    title_tier = (
+        titled.order_by()
+        .filter(_match(terms, every=True, title_only=True))
+        .annotate(title_length=Length("search_title"))
+        .values_list("id", "title_length")
+    )
+    title_sql, title_params = title_tier[: COUNT_CAP + 1].query.sql_with_params()
+    # One probe of the directions index for all sampled ids (PostgreSQL), not one per id.
+    in_sample = "= ANY(ARRAY(SELECT id FROM s))" if _is_postgres() else "IN (SELECT id FROM s)"
+
+    def flag(column):
+        return f"SUM(CASE WHEN s.{column} THEN 1 ELSE 0 END)"
+
+    # The sample's SQL is Django's, with its parameters; nothing here comes from the reader.
+    statement = f"""
+        WITH s (id, kind, r, a, o, len, t_all, t_some) AS ({sample_sql}),
+        t (id, len) AS ({title_sql})
+        SELECT 0, s.kind, NULL, COUNT(*), {flag("r")}, {flag("a")}, {flag("o")} FROM s GROUP BY s.kind
+        UNION ALL
+        SELECT 1, d.code, d.name, x.n, d.position, 0, 0
+        FROM (
+            SELECT md.direction_id, COUNT(*) AS n FROM knowledge_material_directions md
+            WHERE md.material_id {in_sample} GROUP BY md.direction_id
+        ) x JOIN territories_direction d ON d.id = x.direction_id
+        UNION ALL
+        SELECT * FROM (
+            SELECT 2, NULL, NULL, t.id, {TITLE_WEIGHT}, t.len, 0 FROM t ORDER BY t.len, t.id DESC LIMIT %s
+        ) c3
+        UNION ALL
+        SELECT * FROM (
+            SELECT 3, NULL, NULL, s.id, CASE WHEN s.t_some THEN {SOME_TITLE_WEIGHT} ELSE {TEXT_WEIGHT} END, s.len, 0
+            FROM s WHERE NOT s.t_all ORDER BY s.t_some DESC, s.len, s.id DESC LIMIT %s
+        ) c12
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*sample_params, *title_params, want, want])
+        rows = cursor.fetchall()
+    kind_rows = [row for row in rows if row[0] == 0]
+    kinds = {row[1]: row[3] for row in kind_rows}
+    matched = sum(kinds.values())
+    capped = matched > COUNT_CAP
+    audience = {code: sum(row[4 + i] for row in kind_rows) for i, code in enumerate(Audience.values)}
+    directions = sorted((row for row in rows if row[0] == 1), key=lambda row: (row[4], row[1]))
+
+    def shown(n):
+        return None if capped else n
+
     facets = Facets(
-        kinds=[(k, str(label), kind_counts[k]) for k, label in MaterialKind.choices if kind_counts.get(k)],
-        audiences=[(a, str(label), audience[a]) for a, label in Audience.choices if audience[a]],
-        directions=list(directions),
+        kinds=[(k, str(label), shown(kinds[k])) for k, label in MaterialKind.choices if kinds.get(k)],
+        audiences=[(a, str(label), shown(audience[a])) for a, label in Audience.choices if audience[a]],
+        directions=[(row[1], row[2], shown(row[3])) for row in directions],
+        capped=capped,
     )
-    return facets, sum(kind_counts.values())
+    # UNION ALL keeps no order: the tiers are put in order here (title tier, then the others as sorted).
+    title_rows = sorted((row for row in rows if row[0] == 2), key=lambda row: (row[5], -row[3]))
+    other_rows = sorted((row for row in rows if row[0] == 3), key=lambda row: (-row[4], row[5], -row[3]))
+    ranked = [(row[3], int(row[4])) for row in (*title_rows, *other_rows)][:want]
+    return _Sample(facets=facets, total=min(matched, COUNT_CAP), capped=capped, ranked=ranked)
 
 
 # ------------------------------------------------------------------ entry point
 
 
+def result_cache_key(*asked) -> str:
+    """The cache key of a search answer, or "" when the result cache is off. The knowledge content version is
+    part of it: a publication anywhere makes every cached answer unreachable (each process sees the new version
+    within PAGE_CACHE_VERSION_TTL)."""
+    if not getattr(settings, "KNOWLEDGE_SEARCH_CACHE_SECONDS", 0):
+        return ""
+    digest = hashlib.sha256(repr(asked).encode()).hexdigest()
+    return f"knowledge-search:{content_version(KNOWLEDGE_SCOPE)}:{digest}"
+
+
 def search_materials(
-    query: str, *, kind: str = "", audience: str = "", direction: str = "", limit: int = 20, offset: int = 0
+    query: str,
+    *,
+    kind: str = "",
+    audience: str = "",
+    direction: str = "",
+    limit: int = 20,
+    offset: int = 0,
+    use_cache: bool = True,
 ) -> SearchResult:
     query = cut_query(query)
     lemmas = query_lemmas(query)
     if not lemmas:
         return SearchResult(query=query, lemmas=[], hits=[], total=0, facets=Facets())
-    base = Material.objects.public()
-    query_words = [w for w in words(query) if len(w) > 1 or w.isdigit()][:8]
-    corrected, partial = "", False
-
-    if _is_postgres():
-        with transaction.atomic():
-            # The planner prices `search_vector @@ query` as cheap per row and, for a common word, scans the
-            # table, reading every body's vector from TOAST (0.3–0.5 s over 20,000 materials); the GIN index
-            # answers without reading them (30–80 ms). This transaction only reads.
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL enable_seqscan = off")
-            stages = [(lambda: _pg_match(base, query_words, every=True), False)]
-            if len(query_words) > 1:
-                stages.append((lambda: _pg_match(base, query_words, every=False), True))
-            stages.append((lambda: _pg_trigram(base, " ".join(query_words)), False))
-            for make, stage_partial in stages:
-                (matched, score), partial = make(), stage_partial
-                rows = _kind_rows(matched)
-                if rows:
-                    break
-            return _result(matched, score, rows, query, lemmas, "", partial, kind, audience, direction, limit, offset)
-    corrected = ""
-    fixed = None
-    stages = [(lemmas, False)] + ([(lemmas, True)] if len(lemmas) > 1 else [])
-    for stage_lemmas, partial in [*stages, (None, False), (None, True)]:
-        if stage_lemmas is None:
-            # Nothing found: retry once with each unknown word replaced by the closest title word (a typo).
-            fixed = fixed or _corrected(lemmas)
-            if fixed == lemmas or (partial and len(fixed) < 2):
-                continue
-            stage_lemmas, corrected = fixed, " ".join(fixed)
-        matched, score = _lemma_match(base, stage_lemmas, every=not partial)
-        rows = _kind_rows(matched)
-        if rows:
-            lemmas = stage_lemmas
-            break
-    return _result(matched, score, rows, query, lemmas, corrected if rows else "", partial, kind, audience, direction,
-                   limit, offset)  # fmt: skip
+    key = result_cache_key("result", query, kind, audience, direction, limit, offset) if use_cache else ""
+    if key and (found := cache.get(key)) is not None:
+        found.cached = True
+        return found
+    result = _search(query, lemmas, kind=kind, audience=audience, direction=direction, limit=limit, offset=offset)
+    if key:
+        for hit in result.hits:
+            # The snippet is cut; the text need not travel to the cache (a shared Redis in production).
+            hit.material.__dict__.pop("search_text", None)
+        cache.set(key, result, settings.KNOWLEDGE_SEARCH_CACHE_SECONDS)
+    return result
 
 
-def _kind_rows(matched) -> list[dict]:
-    """One aggregated pass over the matches: how many of each kind, and of them for each audience. It is both
-    the test whether anything matched and the facet counts."""
-    return list(
-        matched.values("kind")
-        .annotate(
-            n=Count("pk"),
-            resident=Count("pk", filter=Q(for_residents=True)),
-            activist=Count("pk", filter=Q(for_activists=True)),
-            official=Count("pk", filter=Q(for_officials=True)),
-        )
-        .order_by()
-    )
-
-
-def _result(matched, score, rows, query, lemmas, corrected, partial, kind, audience, direction, limit, offset):
-    facets, matched_total = _facets(matched, rows)
-    if not matched_total:
-        return SearchResult(query=query, lemmas=lemmas, hits=[], total=0, facets=facets, partial=partial)
+def _search(query, lemmas, *, kind, audience, direction, limit, offset) -> SearchResult:
+    postgres = _is_postgres()
+    # PostgreSQL stems the words as typed; SQLite matches the lemmas stored at publication.
+    terms = [w for w in words(query) if len(w) > 1 or w.isdigit()][:8] if postgres else lemmas
+    offset = min(offset, COUNT_CAP)
+    want = offset + limit
     narrowed = bool(kind or audience or direction)
-    filtered = _filtered(matched, kind=kind, audience=audience, direction=direction)
-    total = filtered.count() if narrowed else matched_total
-    # The order first, over narrow columns only: sorting thousands of matches with their texts attached costs
-    # ten times more. Among equal scores a shorter title is more about the words asked for («Устав ТОС» before
-    # «Заявление о регистрации устава ТОС»).
-    ranked = list(
-        filtered.annotate(score=score)
-        .order_by("-score", Length("search_title"), "-pk")
-        .values_list("pk", "score")[offset : offset + limit]
-    )
-    rows = Material.objects.select_related("published_version").in_bulk([pk for pk, _score in ranked])
+    base = Material.objects.public()
+    titled = _filtered(base, kind=kind, audience=audience, direction=direction)
+    with transaction.atomic() if postgres else nullcontext():
+        if postgres:
+            with connection.cursor() as cursor:
+                # PostgreSQL prices `search_vector @@ query` as cheap per row, so for a common word it would walk
+                # the table or a b-tree and test each row's vector, read and decompressed (~50 µs a row), instead
+                # of asking the GIN index. Bitmap scans only, in this transaction (it only reads).
+                cursor.execute(
+                    "SELECT set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)"
+                )
+        found = _find(base, titled, terms, want=want)
+        corrected = ""
+        if found is None:
+            fixed = _corrected(terms)
+            if fixed != terms:
+                found = _find(base, titled, fixed, want=want)
+                corrected = " ".join(fixed) if found else ""
+        if found is None:
+            return SearchResult(query=query, lemmas=lemmas, hits=[], total=0, facets=Facets())
+        terms, every, sample = found
+        facets = sample.facets
+        if narrowed:
+            matched = _filtered(
+                base.filter(_match(terms, every=every)), kind=kind, audience=audience, direction=direction
+            )
+            sample = _sample(matched, titled, terms, want=want)
+        ranked = sample.ranked[offset:want]
+        rows = (
+            Material.objects.select_related("published_version")
+            .only(*SHOWN_FIELDS)
+            .in_bulk([pk for pk, _score in ranked])
+        )
+    shown_lemmas = lemmas if not corrected else [lemma(t) for t in terms]
     hits = [
-        Hit(material=rows[pk], score=float(value), snippet=snippet(rows[pk].search_text, lemmas) or rows[pk].summary)
-        for pk, value in ranked
+        Hit(
+            material=rows[pk],
+            score=float(score),
+            snippet=snippet(rows[pk].search_text, shown_lemmas) or rows[pk].summary,
+        )
+        for pk, score in ranked
+        if pk in rows  # SQLite reads without a transaction: a material deleted in between is left out
     ]
     return SearchResult(
         query=query,
-        lemmas=lemmas,
+        lemmas=shown_lemmas,
         hits=hits,
-        total=total,
+        total=sample.total,
         facets=facets,
         corrected=corrected,
-        partial=partial,
+        partial=not every,
+        total_capped=sample.capped,
     )
+
+
+# What a result shows (the page and the API); the bodies stay in the database.
+SHOWN_FIELDS = (
+    "id", "slug", "kind", "legal_refs", "outdated_at", "summary", "search_text", "published_version",
+    "published_version__title",
+)  # fmt: skip
+
+
+def _find(base, titled, terms: list[str], *, want: int):
+    """The first pass that matches anything: every word, then (several words) any of them.
+    Returns (terms, every, the sample) or None."""
+    for every in (True, False) if len(terms) > 1 else (True,):
+        sample = _sample(base.filter(_match(terms, every=every)), titled, terms, want=want)
+        if sample.total:
+            return terms, every, sample
+    return None

@@ -8,9 +8,15 @@ def _fresh_knowledge_memos():
     """Per-process memos keyed by the knowledge content version, which restarts with each test's database."""
     from sosedi.knowledge import search, selectors
 
-    search._vocabulary.update(version=None, words=[])
+    search._vocabulary.update(version=None, words=set(), trigrams={})
     selectors._panels.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _no_result_cache(settings):
+    """Search tests measure the search itself; the result cache has its own tests (they turn it on)."""
+    settings.KNOWLEDGE_SEARCH_CACHE_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

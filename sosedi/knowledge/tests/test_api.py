@@ -91,3 +91,17 @@ def test_responses_match_the_openapi_schema(library, wsgi_connection):
         case = schema[path]["GET"].Case(query=query)
         response = case.call_and_validate(checks=checks)
         assert response.status_code == 200, path
+
+
+def test_search_over_the_cap_says_more_and_leaves_facet_counts_out(client, library, monkeypatch, settings):
+    from sosedi.knowledge import search
+
+    monkeypatch.setattr(search, "COUNT_CAP", 1)
+    body = client.get("/api/v1/knowledge/search", {"q": "собрание"}).json()
+    assert body["total"] == 1 and body["total_capped"] is True and len(body["hits"]) == 2
+    assert {f["count"] for f in body["facets"]["kind"]} == {None}
+    settings.KNOWLEDGE_SEARCH_CACHE_SECONDS = 60
+    first = client.get("/api/v1/knowledge/search", {"q": "кворум"})
+    again = client.get("/api/v1/knowledge/search", {"q": "кворум"})
+    assert first["X-Search-Cache"] == "miss" and again["X-Search-Cache"] == "hit"
+    assert again.json() == first.json()

@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from sosedi.knowledge import services
+from sosedi.knowledge import search, services
 from sosedi.knowledge.search import search_materials, snippet
 from sosedi.territories.models import Direction
 
@@ -138,6 +138,95 @@ def test_search_queries_do_not_grow_with_results():
     with CaptureQueriesContext(connection) as many:
         result = search_materials("собрание")
     assert result.total == 15
-    # exists, facets by kind × audience, directions, the ranked ids, their rows; on PostgreSQL also the
+    # facets with the total, the ranked ids of each tier (title, text), their rows; on PostgreSQL also the
     # read-only transaction (savepoint in a test) and its planner setting
-    assert len(many) == len(few) <= (9 if connection.vendor == "postgresql" else 6)
+    assert len(many) == len(few) <= (7 if connection.vendor == "postgresql" else 4)
+
+
+def test_counts_above_the_cap_show_as_more_and_cost_the_same(monkeypatch):
+    author, checker = editor(), reviewer()
+    landscaping = Direction.objects.get(code="landscaping")
+    monkeypatch.setattr(search, "COUNT_CAP", 3)
+    for n in range(3):
+        published(author, checker, title=f"Собрание № {n}", body="<p>Кворум.</p>", directions=[landscaping])
+    exact = search_materials("собрание")
+    assert exact.total == 3 and not exact.total_capped and exact.facets.kinds == [("article", "статья", 3)]
+    with CaptureQueriesContext(connection) as few:
+        search_materials("собрание")
+    for n in range(4):
+        published(author, checker, title=f"Ещё собрание № {n}", body="<p>Кворум.</p>", directions=[landscaping])
+    with CaptureQueriesContext(connection) as many:
+        capped = search_materials("собрание")
+    assert len(many) == len(few)
+    assert capped.total == 3 and capped.total_capped and capped.facets.capped
+    # Facet values are still offered, without numbers that would count only the first matches.
+    assert capped.facets.kinds == [("article", "статья", None)]
+    assert capped.facets.directions == [("landscaping", "Благоустройство территории", None)]
+    # Past the cap a tier is ranked among its first COUNT_CAP + 1 members found: still shorter titles first.
+    assert len(capped.hits) == 4 and all(h.score == 3 for h in capped.hits)
+    lengths = [len(h.material.title) for h in capped.hits]
+    assert lengths == sorted(lengths)
+    narrowed = search_materials("собрание", direction="landscaping")
+    assert narrowed.total == 3 and narrowed.total_capped
+
+
+def test_ranking_tiers_all_words_in_title_then_some_then_text():
+    author, checker = editor(), reviewer()
+    published(author, checker, title="Порядок работы", body="<p>Кворум собрания считают по списку.</p>")
+    published(author, checker, title="Кворум", body="<p>Собрание правомочно при трети жителей.</p>")
+    published(author, checker, title="Кворум собрания граждан", body="<p>Треть жителей.</p>")
+    result = search_materials("кворум собрания")
+    assert titles(result) == ["Кворум собрания граждан", "Кворум", "Порядок работы"]
+    assert [h.score for h in result.hits] == [3.0, 2.0, 1.0]
+    # Within a tier the shorter title comes first, then the newer material.
+    published(author, checker, title="Кворум собрания", body="<p>Треть.</p>")
+    assert titles(search_materials("кворум собрания"))[:2] == ["Кворум собрания", "Кворум собрания граждан"]
+
+
+def test_pages_follow_the_tiers(library):
+    first = search_materials("собрание", limit=2)
+    second = search_materials("собрание", limit=2, offset=2)
+    assert titles(first) + titles(second) == titles(search_materials("собрание"))
+    assert len(titles(second)) == 1 and second.total == 3
+
+
+def test_a_typo_is_corrected_to_a_title_word(library):
+    result = search_materials("кварум")
+    assert result.corrected == "кворум" and titles(result)[0] == "Кворум собрания граждан"
+    assert "<mark>" in str(result.hits[1].snippet)  # the corrected word is highlighted in the text
+    assert search_materials("кворум").corrected == ""
+    assert search_materials("зонтик").total == 0
+
+
+def test_the_index_follows_publication_edits_and_deletion():
+    author, checker = editor(), reviewer()
+    m = published(author, checker, title="Сроки", body="<p>Тридцать дней на рассмотрение.</p>")
+    assert titles(search_materials("рассмотрения")) == ["Сроки"]
+    services.material_update(actor=author, material=m, body="<p>Пятнадцать рабочих дней.</p>")
+    # Readers, and search, keep the published text until the new version is published.
+    assert titles(search_materials("рассмотрения")) == ["Сроки"] and search_materials("рабочие").total == 0
+    services.material_submit(actor=author, material=m)
+    services.material_publish(actor=checker, material=m)
+    assert search_materials("рассмотрения").total == 0 and titles(search_materials("рабочие")) == ["Сроки"]
+    m.refresh_from_db()
+    m.delete()
+    assert search_materials("рабочие").total == 0
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO knowledge_material_fts(knowledge_material_fts) VALUES ('integrity-check')")
+
+
+def test_results_are_cached_until_the_knowledge_base_changes(settings):
+    settings.KNOWLEDGE_SEARCH_CACHE_SECONDS = 60
+    settings.PAGE_CACHE_VERSION_TTL = 0  # see the publication at once (other processes: within a second)
+    author, checker = editor(), reviewer()
+    published(author, checker, title="Гранты области", body="<p>Конкурс.</p>")
+    assert not search_materials("гранты").cached
+    with CaptureQueriesContext(connection) as hit:
+        again = search_materials("гранты")
+    assert again.cached and titles(again) == ["Гранты области"]
+    assert all("knowledge_material" not in q["sql"] for q in hit.captured_queries)
+    assert not search_materials("гранты", kind="template").cached  # filters are part of the key
+    published(author, checker, title="Гранты для ТОС", body="<p>Заявка.</p>")
+    fresh = search_materials("гранты")
+    assert not fresh.cached and fresh.total == 2

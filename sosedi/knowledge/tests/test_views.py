@@ -181,3 +181,14 @@ def test_search_shows_public_initiative_projects_beside_materials(client):
     page = client.get(reverse("knowledge:index"), {"q": "детской площадки"}).content.decode()
     assert "Инициативные проекты" in page and "Детская площадка во дворе" in page
     assert "Площадка для черновика" not in page
+
+
+def test_search_page_says_more_than_the_cap_without_facet_numbers(client, monkeypatch):
+    from sosedi.knowledge import search
+
+    monkeypatch.setattr(search, "COUNT_CAP", 1)
+    published(title="Кворум собрания", body="<p>Треть.</p>")
+    published(title="Кворум конференции", body="<p>Половина делегатов.</p>")
+    page = client.get(reverse("knowledge:index"), {"q": "кворум"}).content.decode()
+    assert "Найдено материалов: более 1 — уточните запрос" in page
+    assert "Статья</a>" in page and "Статья (" not in page
