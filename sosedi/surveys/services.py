@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from sosedi.core.audit import audit_record
 
+from . import tally
 from .answering import parse_section
 from .demographics import age_group_of, role_group_of
 from .models import (
@@ -505,7 +506,46 @@ def response_submit(*, actor, survey: Survey, draft_key: str | None = None) -> R
             response.save()
     except IntegrityError:
         raise ValidationError({"survey": _("Вы уже ответили на этот опрос. Спасибо!")}) from None
+    # Last, so the tally rows are locked only for the moment before commit.
+    tally.add_response(response)
     return response
+
+
+def may_withdraw(actor, response: Response) -> bool:
+    """A person takes back their own answer to an identified survey while it is open; in the anonymous modes
+    nothing says whose a response is, so there is nothing to take back."""
+    return (
+        actor is not None
+        and actor.is_authenticated
+        and response.user_id == actor.pk
+        and response.status == ResponseStatus.SUBMITTED
+        and response.survey.is_open()
+    )
+
+
+@transaction.atomic
+def response_delete(*, actor, response: Response, reason: str = "") -> None:
+    """Withdraw one's own identified answer (then one may answer again), or — for those who run the survey —
+    remove a response (a duplicate, spam through a public link). The totals lose it in the same transaction."""
+    survey = response.survey
+    if not (may_withdraw(actor, response) or (actor is not None and actor.has_perm("surveys.change_survey", survey))):
+        raise PermissionDenied(_("Удалить этот ответ нельзя."))
+    response = Response.objects.select_for_update().get(pk=response.pk)
+    if response.status == ResponseStatus.SUBMITTED:
+        tally.remove_response(response)
+    own = response.user_id is not None and response.user_id == actor.pk
+    audit_record(
+        actor=actor,
+        action="survey.response_withdraw" if own else "survey.response_delete",
+        obj=survey,
+        payload={"reason": reason[:200]} if reason else {},
+    )
+    response.delete()
+
+
+def tally_rebuild(survey: Survey) -> int:
+    """Recount the survey's results tally from its answers (after a bulk load or a repair); see tally.rebuild."""
+    return tally.rebuild(survey.pk)
 
 
 # --- problem field ------------------------------------------------------------------------------------------
