@@ -37,7 +37,9 @@ NO_VALUE = "не указано"
 
 def survey_list(*, user) -> QuerySet:
     """Published surveys for everyone, plus drafts of the surveys the person manages."""
-    qs = Survey.objects.select_related("owner_tos", "owner_municipality", "audience_tos", "audience_municipality")
+    qs = Survey.objects.select_related(
+        "owner_tos", "owner_municipality", "audience_tos", "audience_municipality", "audience_meeting__tos"
+    )
     visible = Q(state=SurveyState.PUBLISHED)
     if user.is_authenticated:
         if is_administrator(user):
@@ -59,9 +61,34 @@ def survey_list(*, user) -> QuerySet:
     return qs.filter(visible)
 
 
+def meetings_for_audience(user) -> QuerySet:
+    """Meetings whose participants a survey may be addressed to by this person: those whose registration list
+    they may see (meetings.view_participants) — the ТОС's body, the municipality's officials, administrators;
+    called, running or held, not drafts or cancelled ones."""
+    from sosedi.meetings.models import Meeting, MeetingState
+
+    qs = (
+        Meeting.objects.filter(state__in=(MeetingState.CALLED, MeetingState.OPEN, MeetingState.CLOSED))
+        .select_related("tos")
+        .order_by("-starts_at", "-id")
+    )
+    if not user.is_authenticated:
+        return qs.none()
+    if is_administrator(user):
+        return qs
+    roles = _roles(user)
+    tos_ids = [r[2] for r in roles if r[1] == Scope.TOS and r[0] in (Role.CHAIR, Role.SECRETARY, Role.COUNCIL_MEMBER)]
+    municipalities = [r[3] for r in roles if r[1] == Scope.MUNICIPALITY and r[0] == Role.MUNICIPAL_OFFICIAL]
+    return qs.filter(
+        Q(tos__in=tos_ids) | Q(tos__municipality__in=municipalities) | Q(tos__municipality__parent__in=municipalities)
+    )
+
+
 def survey_with_structure(pk: int) -> Survey | None:
     return (
-        Survey.objects.select_related("owner_tos__municipality", "owner_municipality", "audience_tos", "paired_with")
+        Survey.objects.select_related(
+            "owner_tos__municipality", "owner_municipality", "audience_tos", "audience_meeting__tos", "paired_with"
+        )
         .prefetch_related("sections__questions__options", "sections__questions__show_if_option__question")
         .filter(pk=pk)
         .first()

@@ -74,6 +74,7 @@ SURVEY_FIELDS = (
     "audience",
     "audience_tos",
     "audience_municipality",
+    "audience_meeting",
     "anonymity",
     "opens_at",
     "closes_at",
@@ -82,8 +83,18 @@ SURVEY_FIELDS = (
 )
 
 
-def _validate_survey(survey: Survey) -> None:
+def _validate_survey(survey: Survey, actor=None, *, meeting_changed: bool = True) -> None:
     errors = {}
+    if survey.audience != Audience.MEETING:
+        survey.audience_meeting = None
+    elif survey.audience_meeting_id is None:
+        errors["audience_meeting"] = _("Укажите собрание или занятие, участники которого отвечают.")
+    elif meeting_changed and not (
+        actor is not None and actor.has_perm("surveys.address_meeting", survey.audience_meeting)
+    ):
+        errors["audience_meeting"] = _(
+            "Адресовать опрос можно участникам собрания, которое вы ведёте или список участников которого видите."
+        )
     if survey.audience == Audience.TOS_MEMBERS and survey.audience_tos_id is None:
         errors["audience_tos"] = _("Укажите ТОС, участники которого отвечают.")
     if survey.audience == Audience.MUNICIPALITY and survey.audience_municipality_id is None:
@@ -116,7 +127,7 @@ def survey_create(*, actor, owner_tos=None, owner_municipality=None, template_ke
         opens_at=fields.pop("opens_at", None) or timezone.now(),
         **{k: v for k, v in fields.items() if k in SURVEY_FIELDS},
     )
-    _validate_survey(survey)
+    _validate_survey(survey, actor)
     survey.save()
     audit_record(actor=actor, action="survey.create", obj=survey, payload={"title": survey.title})
     return survey
@@ -126,6 +137,7 @@ def survey_create(*, actor, owner_tos=None, owner_municipality=None, template_ke
 def survey_update(*, actor, survey: Survey, **fields) -> Survey:
     _require(actor, "surveys.change_survey", survey)
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    meeting_before = survey.audience_meeting_id
     for key in ("anonymity", "kind"):
         if key in fields and fields[key] != getattr(survey, key):
             _refuse_if_answered(
@@ -134,7 +146,7 @@ def survey_update(*, actor, survey: Survey, **fields) -> Survey:
     for key, value in fields.items():
         if key in SURVEY_FIELDS:
             setattr(survey, key, value)
-    _validate_survey(survey)
+    _validate_survey(survey, actor, meeting_changed=survey.audience_meeting_id != meeting_before)
     survey.save()
     audit_record(actor=actor, action="survey.update", obj=survey, payload={"fields": sorted(fields)})
     return survey

@@ -62,7 +62,9 @@ def survey_create(request):
     tos, municipality = _owner_from_query(request)
     if not request.user.has_perm("surveys.add_survey", tos or municipality):
         raise PermissionDenied
-    form = SurveyForm(request.POST or None, initial={"audience_tos": tos, "audience_municipality": municipality})
+    form = SurveyForm(
+        request.POST or None, initial={"audience_tos": tos, "audience_municipality": municipality}, user=request.user
+    )
     template_form = TemplateForm(request.POST or None, prefix="t")
     if request.method == "POST":
         try:
@@ -94,7 +96,7 @@ def survey_create(request):
 @login_required
 def survey_edit(request, pk):
     survey = _survey(request, pk, "surveys.change_survey")
-    form = SurveyForm(request.POST or None, instance=survey, prefix="s")
+    form = SurveyForm(request.POST or None, instance=survey, prefix="s", user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.survey_update(
