@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sosedi.territories.models import Municipality, Tos
@@ -60,7 +61,7 @@ class SurveyForm(forms.ModelForm):
             meetings = meetings | Meeting.objects.filter(pk=self.instance.audience_meeting_id)
         self.fields["audience_meeting"].queryset = meetings.select_related("tos")
         self.fields["audience_meeting"].label_from_instance = lambda m: (
-            f"{m.title} — ТОС «{m.tos.name}», {m.starts_at:%d.%m.%Y}"
+            f"{m.title} — ТОС «{m.tos.name}», {timezone.localtime(m.starts_at):%d.%m.%Y}"
         )
         self.fields["audience_tos"].queryset = Tos.objects.active().only("pk", "name")
         self.fields["audience_municipality"].queryset = Municipality.objects.only("pk", "name")
