@@ -156,3 +156,29 @@ def test_the_api_reads_the_tally(client):
     assert scale["mean"] == 3.0
     ResultTally.objects.filter(survey=s, bucket=tally.RESPONSES).update(count=7)  # the API's figure is the tally's
     assert client.get(f"/api/v1/surveys/{s.pk}/results").json()["responses"] == 7
+
+
+def test_a_person_withdraws_their_identified_answer_from_the_survey_page(client):
+    boss = staff()
+    s, one, two, q = every_kind(boss, anonymity=Anonymity.IDENTIFIED)
+    person = ResidentFactory()
+    _send(s, one, two, q, person)
+    client.force_login(person)
+    page = client.get(f"/surveys/{s.pk}/").content.decode()
+    assert "Отозвать мой ответ" in page
+    followed = client.post(f"/surveys/{s.pk}/withdraw/", follow=True).content.decode()
+    assert "Ваш ответ отозван" in followed
+    assert not Response.objects.filter(survey=s).exists()
+    assert tally.current(s.pk)[tally.RESPONSES][1] == 0
+    # Nothing left to withdraw: a polite refusal, not an error page.
+    again = client.post(f"/surveys/{s.pk}/withdraw/", follow=True).content.decode()
+    assert "Отозвать можно только свой ответ" in again
+
+
+def test_no_withdrawal_button_in_an_anonymous_survey(client):
+    s, one, two, q = every_kind(staff(), anonymity=Anonymity.ONE_PER_PERSON)
+    person = ResidentFactory()
+    _send(s, one, two, q, person)
+    client.force_login(person)
+    page = client.get(f"/surveys/{s.pk}/").content.decode()
+    assert "Вы уже ответили" in page and "Отозвать мой ответ" not in page
