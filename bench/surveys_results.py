@@ -1,12 +1,18 @@
 """Surveys benchmark (issue [5]): the results page of a survey with 10,000 responses to 20 questions (target p95
-< 300 ms) and the XLSX export of those responses (target < 10 s). In-process through Django's test client, so it
-measures the view, the queries and the rendering, not a web server.
+< 300 ms), unchanged and right after each new answer, and the XLSX export of those responses (target < 10 s).
+In-process through Django's test client, so it measures the view, the queries and the rendering, not a web
+server. bench/run_surveys.sh adds the page under 16 clients behind gunicorn while answers keep arriving.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sosedi_surveys .venv/bin/python manage.py migrate
     DATABASE_URL=… flock /tmp/sosedi-bench.lock .venv/bin/python bench/surveys_results.py [responses] [runs]
+    DATABASE_URL=… .venv/bin/python bench/surveys_results.py setup [responses]    # data + staff session (JSON)
+    DATABASE_URL=… .venv/bin/python bench/surveys_results.py write RATE SECONDS   # answers at RATE a second
 
-The data is generated once (a survey titled «Бенчмарк …» is reused on the next run)."""
+The data is generated once (a survey titled «Бенчмарк …» is reused on the next run). `write` sends
+RATE × SECONDS responses through the submission service on a steady schedule, from drafts saved beforehand
+(each by a new account, as the survey takes one answer per person) — a submission is what changes the tally."""
 
+import json
 import os
 import random
 import statistics
@@ -23,6 +29,9 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.http import QueryDict  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
@@ -31,8 +40,9 @@ from sosedi.surveys import services  # noqa: E402
 from sosedi.surveys.models import Answer, OptionRole, Question, Response, ResponseStatus, Survey  # noqa: E402
 from sosedi.territories.models import Municipality, Region  # noqa: E402
 
-N = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
-RUNS = int(sys.argv[2]) if len(sys.argv) > 2 else 30
+ARGS = sys.argv[2:] if sys.argv[1:2] == ["setup"] else sys.argv[1:]
+N = int(ARGS[0]) if ARGS and sys.argv[1:2] != ["write"] else 10_000
+RUNS = int(ARGS[1]) if len(ARGS) > 1 and sys.argv[1:2] != ["write"] else 30
 TITLE = f"Бенчмарк: {N} ответов на 20 вопросов"
 
 
@@ -93,7 +103,51 @@ def build(actor) -> Survey:
         Response.objects.bulk_create(responses)
         Answer.objects.bulk_create(answers, batch_size=5000)
         print(f"generated {min(N, start + 1000)} responses", flush=True)
+    # Loaded past the submission service: count the results tally once, and let PostgreSQL see the new rows.
+    services.tally_rebuild(survey)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return survey
+
+
+def drafts(survey: Survey, count: int) -> list[tuple[User, str]]:
+    """`count` people each with every section of the survey saved as a draft, ready to be sent."""
+    rng = random.Random()
+    sections = list(survey.sections.prefetch_related("questions__options"))
+    stamp = time.time_ns()
+    out = []
+    for n in range(count):
+        person = User.objects.create(email=f"bench.writer.{stamp}.{n}@example.ru")
+        key = None
+        for section in sections:
+            data = QueryDict(mutable=True)
+            for q in section.questions.all():
+                name = f"q{q.pk}"
+                opts = [o for o in q.options.all() if o.role == OptionRole.CHOICE]
+                if q.kind == "single":
+                    data[name] = str(rng.choice(opts).pk)
+                elif q.kind == "multiple":
+                    data.setlist(name, [str(o.pk) for o in rng.sample(opts, 2)])
+                elif q.kind in ("scale", "number"):
+                    data[name] = str(rng.randint(1, 5))
+                elif q.kind == "text":
+                    data[name] = "нужен свет во дворе"
+                elif q.kind == "matrix":
+                    for row in (o for o in q.options.all() if o.role == OptionRole.ROW):
+                        data[f"{name}_r{row.pk}"] = str(rng.choice(opts).pk)
+                elif q.kind == "ranking":
+                    for i, o in enumerate(rng.sample(opts, len(opts))):
+                        data[f"{name}_o{o.pk}"] = str(i + 1)
+            key = services.response_save_section(
+                actor=person, survey=survey, section=section, data=data, draft_key=key
+            ).draft_key
+        out.append((person, key))
+    return out
+
+
+def _p95(timings: list[float]) -> float:
+    ordered = sorted(timings)
+    return ordered[max(0, int(len(ordered) * 0.95) - 1)]
 
 
 def main() -> None:
@@ -109,9 +163,23 @@ def main() -> None:
         t = time.perf_counter()
         assert client.get(url).status_code == 200
         timings.append((time.perf_counter() - t) * 1000)
-    timings.sort()
-    p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
-    print(f"results page, {N} responses × 20 questions: median {statistics.median(timings):.0f} ms, p95 {p95:.0f} ms")
+    print(
+        f"results page, {N} responses × 20 questions, unchanged: "
+        f"median {statistics.median(timings):.0f} ms, p95 {_p95(timings):.0f} ms"
+    )
+    ready = drafts(survey, RUNS)
+    after, sends = [], []
+    for person, key in ready:
+        t = time.perf_counter()
+        services.response_submit(actor=person, survey=survey, draft_key=key)
+        sends.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        assert client.get(url).status_code == 200
+        after.append((time.perf_counter() - t) * 1000)
+    print(
+        f"results page right after each new answer: median {statistics.median(after):.0f} ms, "
+        f"p95 {_p95(after):.0f} ms (the submission itself: median {statistics.median(sends):.0f} ms)"
+    )
     filtered = f"{url}?age=30–44&by=role"
     t = time.perf_counter()
     client.get(filtered)
@@ -121,5 +189,34 @@ def main() -> None:
     print(f"XLSX export: {time.perf_counter() - t:.1f} s, {len(body) / 1e6:.1f} MB")
 
 
+def setup() -> None:
+    """The data, and a staff session for wrk; the survey's id and that session key as one JSON line."""
+    actor = staff()
+    survey = build(actor)
+    client = Client()
+    client.force_login(actor)
+    print(json.dumps({"survey": survey.pk, "session": client.cookies[settings.SESSION_COOKIE_NAME].value}))
+
+
+def write(rate: float, seconds: float) -> None:
+    survey = Survey.objects.get(title=TITLE)
+    ready = drafts(survey, int(rate * seconds) + 1)
+    print(json.dumps({"step": "writer ready", "drafts": len(ready)}), flush=True)
+    started = time.monotonic()
+    sent = 0
+    while (elapsed := time.monotonic() - started) < seconds and sent < len(ready):
+        person, key = ready[sent]
+        services.response_submit(actor=person, survey=survey, draft_key=key)
+        sent += 1
+        # A steady schedule, not "sleep after each": a slow submission does not lower the rate.
+        time.sleep(max(0.0, sent / rate - (time.monotonic() - started)))
+    print(json.dumps({"step": "writer", "sent": sent, "seconds": round(elapsed, 1)}), flush=True)
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["setup"]:
+        setup()
+    elif sys.argv[1:2] == ["write"]:
+        write(float(sys.argv[2]), float(sys.argv[3]))
+    else:
+        main()

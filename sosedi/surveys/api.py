@@ -31,7 +31,7 @@ class SurveyOut(Schema):
     kind: str = Field(description="survey | test")
     phase: str = Field(description="для теста: before | after | пусто")
     status: str = Field(description="черновик | идёт | закрыт | откроется …")
-    audience: str = Field(description="public | tos_members | municipality | region")
+    audience: str = Field(description="public | tos_members | municipality | region | meeting")
     anonymity: str = Field(description="identified | anonymous | one_per_person")
     owner: str
     opens_at: datetime

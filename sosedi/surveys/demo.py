@@ -110,6 +110,8 @@ def _bulk(survey, people: list[dict]) -> None:
             response.score = services._score(survey, response)
     if survey.kind == SurveyKind.TEST:
         Response.objects.bulk_update(responses, ["score"])
+    # Loaded in bulk, past the submission service: the results tally is counted once here.
+    services.tally_rebuild(survey)
 
 
 def _awareness(staff, rng) -> None:

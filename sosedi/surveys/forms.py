@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sosedi.territories.models import Municipality, Tos
@@ -26,6 +27,7 @@ class SurveyForm(forms.ModelForm):
             "audience",
             "audience_tos",
             "audience_municipality",
+            "audience_meeting",
             "anonymity",
             "opens_at",
             "closes_at",
@@ -42,10 +44,25 @@ class SurveyForm(forms.ModelForm):
                 "но не хранит, какие ответы его."
             ),
             "paired_with": _("Для теста «после обучения» — тест «до», с которым сравнить результаты."),
+            "audience_meeting": _(
+                "Для «участников собрания или занятия»: ответят зарегистрированные на нём со своей учётной записью. "
+                "В списке — собрания, список участников которых вы видите."
+            ),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        from sosedi.meetings.models import Meeting
+
+        from .selectors import meetings_for_audience
+
+        meetings = meetings_for_audience(user) if user is not None else Meeting.objects.none()
+        if self.instance.audience_meeting_id:  # kept selectable even if someone else chose it
+            meetings = meetings | Meeting.objects.filter(pk=self.instance.audience_meeting_id)
+        self.fields["audience_meeting"].queryset = meetings.select_related("tos")
+        self.fields["audience_meeting"].label_from_instance = lambda m: (
+            f"{m.title} — ТОС «{m.tos.name}», {timezone.localtime(m.starts_at):%d.%m.%Y}"
+        )
         self.fields["audience_tos"].queryset = Tos.objects.active().only("pk", "name")
         self.fields["audience_municipality"].queryset = Municipality.objects.only("pk", "name")
         self.fields["paired_with"].queryset = Survey.objects.filter(kind=SurveyKind.TEST, phase=TestPhase.BEFORE)
@@ -64,6 +81,8 @@ class SurveyForm(forms.ModelForm):
             self.add_error("audience_tos", _("Укажите ТОС, участники которого отвечают."))
         if data.get("audience") == Audience.MUNICIPALITY and not data.get("audience_municipality"):
             self.add_error("audience_municipality", _("Укажите муниципальное образование, жители которого отвечают."))
+        if data.get("audience") == Audience.MEETING and not data.get("audience_meeting"):
+            self.add_error("audience_meeting", _("Укажите собрание или занятие, участники которого отвечают."))
         if data.get("kind") != SurveyKind.TEST and data.get("phase"):
             self.add_error("phase", _("«До» и «после» бывают только у теста знаний."))
         return data

@@ -32,6 +32,7 @@ class Audience(models.TextChoices):
     TOS_MEMBERS = "tos_members", _("участники ТОС")
     MUNICIPALITY = "municipality", _("жители муниципального образования")
     REGION = "region", _("жители области")
+    MEETING = "meeting", _("участники собрания или занятия")
 
 
 class Anonymity(models.TextChoices):
@@ -85,6 +86,15 @@ class Survey(TimeStampedModel):
         related_name="+",
         verbose_name=_("муниципальное образование"),
     )
+    # A workshop's before/after tests go to those registered at it (an account is needed to answer online).
+    audience_meeting = models.ForeignKey(
+        "meetings.Meeting",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="surveys",
+        verbose_name=_("собрание или занятие"),
+    )
     anonymity = models.CharField(
         _("анонимность"), max_length=16, choices=Anonymity.choices, default=Anonymity.ONE_PER_PERSON
     )
@@ -113,6 +123,10 @@ class Survey(TimeStampedModel):
             models.CheckConstraint(
                 name="survey_municipal_audience_has_target",
                 condition=~Q(audience="municipality") | Q(audience_municipality__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="survey_meeting_audience_has_target",
+                condition=~Q(audience="meeting") | Q(audience_meeting__isnull=False),
             ),
             models.CheckConstraint(name="survey_phase_only_for_tests", condition=Q(kind="test") | Q(phase="")),
         ]
@@ -318,6 +332,34 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_id}: {self.option_id or self.number or self.date or self.text[:30]}"
+
+
+class ResultTally(models.Model):
+    """Running totals behind the unfiltered results page and `GET /api/v1/surveys/{id}/results`, changed in
+    the transaction that sends (or deletes) a response, so the first look after a new answer reads a few hundred
+    rows instead of grouping every answer (docs/decisions/0007 §9). `bucket` names what is counted:
+
+    * ``responses`` — sent responses (``changes`` — sends and deletions, a version for the filtered cache);
+    * ``q<question>`` — responses that answered the question; `total` sums their numbers (scale, number);
+    * ``q<question>o<option>`` — times the option was chosen; `total` sums the ranks given to it (ranking);
+    * ``q<question>o<option>r<row>`` — a matrix cell;
+    * ``q<question>v<value>`` — a scale value chosen.
+
+    `services.tally_rebuild` recomputes them from the answers (`manage.py surveys_tally_rebuild`)."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="tallies")
+    question = models.ForeignKey(Question, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    bucket = models.CharField(max_length=48)
+    count = models.BigIntegerField(default=0)
+    total = models.DecimalField(max_digits=20, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("счётчик итогов")
+        verbose_name_plural = _("счётчики итогов")
+        constraints = [models.UniqueConstraint(fields=["survey", "bucket"], name="result_tally_one_per_bucket")]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}/{self.bucket}: {self.count}"
 
 
 class DirectionKeywords(TimeStampedModel):

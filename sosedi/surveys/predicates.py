@@ -80,7 +80,25 @@ def in_audience(user, obj) -> bool:
         home = user.municipality
         # A district's survey reaches the residents of its settlements too.
         return home is not None and survey.audience_municipality_id in (home.pk, home.parent_id)
+    if survey.audience == Audience.MEETING:
+        return registered_at(user, survey.audience_meeting_id)
     return False
+
+
+def registered_at(user, meeting_id) -> bool:
+    """Registered at the meeting with one's own account — in person, online or at the door. A paper entry
+    without an account cannot answer online, and one represented by proxy was not there."""
+    from sosedi.meetings.models import Participant, ParticipationMode
+
+    return Participant.objects.filter(meeting_id=meeting_id, user=user).exclude(mode=ParticipationMode.PROXY).exists()
+
+
+@rules.predicate
+def meeting_takes_surveys(user, meeting) -> bool:
+    """Called, running or held: a draft may still change or vanish, a cancelled one has nobody to ask."""
+    from sosedi.meetings.models import MeetingState
+
+    return getattr(meeting, "state", None) in (MeetingState.CALLED, MeetingState.OPEN, MeetingState.CLOSED)
 
 
 @rules.predicate

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from sosedi.core.audit import audit_record
 
+from . import tally
 from .answering import parse_section
 from .demographics import age_group_of, role_group_of
 from .models import (
@@ -73,6 +74,7 @@ SURVEY_FIELDS = (
     "audience",
     "audience_tos",
     "audience_municipality",
+    "audience_meeting",
     "anonymity",
     "opens_at",
     "closes_at",
@@ -81,8 +83,18 @@ SURVEY_FIELDS = (
 )
 
 
-def _validate_survey(survey: Survey) -> None:
+def _validate_survey(survey: Survey, actor=None, *, meeting_changed: bool = True) -> None:
     errors = {}
+    if survey.audience != Audience.MEETING:
+        survey.audience_meeting = None
+    elif survey.audience_meeting_id is None:
+        errors["audience_meeting"] = _("Укажите собрание или занятие, участники которого отвечают.")
+    elif meeting_changed and not (
+        actor is not None and actor.has_perm("surveys.address_meeting", survey.audience_meeting)
+    ):
+        errors["audience_meeting"] = _(
+            "Адресовать опрос можно участникам собрания, которое вы ведёте или список участников которого видите."
+        )
     if survey.audience == Audience.TOS_MEMBERS and survey.audience_tos_id is None:
         errors["audience_tos"] = _("Укажите ТОС, участники которого отвечают.")
     if survey.audience == Audience.MUNICIPALITY and survey.audience_municipality_id is None:
@@ -115,7 +127,7 @@ def survey_create(*, actor, owner_tos=None, owner_municipality=None, template_ke
         opens_at=fields.pop("opens_at", None) or timezone.now(),
         **{k: v for k, v in fields.items() if k in SURVEY_FIELDS},
     )
-    _validate_survey(survey)
+    _validate_survey(survey, actor)
     survey.save()
     audit_record(actor=actor, action="survey.create", obj=survey, payload={"title": survey.title})
     return survey
@@ -125,6 +137,7 @@ def survey_create(*, actor, owner_tos=None, owner_municipality=None, template_ke
 def survey_update(*, actor, survey: Survey, **fields) -> Survey:
     _require(actor, "surveys.change_survey", survey)
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    meeting_before = survey.audience_meeting_id
     for key in ("anonymity", "kind"):
         if key in fields and fields[key] != getattr(survey, key):
             _refuse_if_answered(
@@ -133,7 +146,7 @@ def survey_update(*, actor, survey: Survey, **fields) -> Survey:
     for key, value in fields.items():
         if key in SURVEY_FIELDS:
             setattr(survey, key, value)
-    _validate_survey(survey)
+    _validate_survey(survey, actor, meeting_changed=survey.audience_meeting_id != meeting_before)
     survey.save()
     audit_record(actor=actor, action="survey.update", obj=survey, payload={"fields": sorted(fields)})
     return survey
@@ -505,7 +518,46 @@ def response_submit(*, actor, survey: Survey, draft_key: str | None = None) -> R
             response.save()
     except IntegrityError:
         raise ValidationError({"survey": _("Вы уже ответили на этот опрос. Спасибо!")}) from None
+    # Last, so the tally rows are locked only for the moment before commit.
+    tally.add_response(response)
     return response
+
+
+def may_withdraw(actor, response: Response) -> bool:
+    """A person takes back their own answer to an identified survey while it is open; in the anonymous modes
+    nothing says whose a response is, so there is nothing to take back."""
+    return (
+        actor is not None
+        and actor.is_authenticated
+        and response.user_id == actor.pk
+        and response.status == ResponseStatus.SUBMITTED
+        and response.survey.is_open()
+    )
+
+
+@transaction.atomic
+def response_delete(*, actor, response: Response, reason: str = "") -> None:
+    """Withdraw one's own identified answer (then one may answer again), or — for those who run the survey —
+    remove a response (a duplicate, spam through a public link). The totals lose it in the same transaction."""
+    survey = response.survey
+    if not (may_withdraw(actor, response) or (actor is not None and actor.has_perm("surveys.change_survey", survey))):
+        raise PermissionDenied(_("Удалить этот ответ нельзя."))
+    response = Response.objects.select_for_update().get(pk=response.pk)
+    if response.status == ResponseStatus.SUBMITTED:
+        tally.remove_response(response)
+    own = response.user_id is not None and response.user_id == actor.pk
+    audit_record(
+        actor=actor,
+        action="survey.response_withdraw" if own else "survey.response_delete",
+        obj=survey,
+        payload={"reason": reason[:200]} if reason else {},
+    )
+    response.delete()
+
+
+def tally_rebuild(survey: Survey) -> int:
+    """Recount the survey's results tally from its answers (after a bulk load or a repair); see tally.rebuild."""
+    return tally.rebuild(survey.pk)
 
 
 # --- problem field ------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/state/<str:action>/", views.survey_state, name="state"),
     path("<int:pk>/preview/<int:number>/", views.preview, name="preview"),
     path("<int:pk>/answer/<int:number>/", views.answer, name="answer"),
+    path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("<int:pk>/finish/", views.finish, name="finish"),
     path("<int:pk>/thanks/", views.thanks, name="thanks"),
     path("<int:pk>/results/", views.results, name="results"),

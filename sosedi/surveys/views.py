@@ -62,7 +62,9 @@ def survey_create(request):
     tos, municipality = _owner_from_query(request)
     if not request.user.has_perm("surveys.add_survey", tos or municipality):
         raise PermissionDenied
-    form = SurveyForm(request.POST or None, initial={"audience_tos": tos, "audience_municipality": municipality})
+    form = SurveyForm(
+        request.POST or None, initial={"audience_tos": tos, "audience_municipality": municipality}, user=request.user
+    )
     template_form = TemplateForm(request.POST or None, prefix="t")
     if request.method == "POST":
         try:
@@ -94,7 +96,7 @@ def survey_create(request):
 @login_required
 def survey_edit(request, pk):
     survey = _survey(request, pk, "surveys.change_survey")
-    form = SurveyForm(request.POST or None, instance=survey, prefix="s")
+    form = SurveyForm(request.POST or None, instance=survey, prefix="s", user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.survey_update(
@@ -295,6 +297,27 @@ def public_link(request, token):
     return redirect("surveys:detail", survey.pk)
 
 
+def _own_response(request, survey) -> Response | None:
+    """The person's sent answer to an identified survey, if they may still take it back."""
+    if survey.anonymity != Anonymity.IDENTIFIED or not request.user.is_authenticated:
+        return None
+    response = Response.objects.filter(survey=survey, user=request.user, status=ResponseStatus.SUBMITTED).first()
+    return response if response is not None and services.may_withdraw(request.user, response) else None
+
+
+@login_required
+@require_POST
+def withdraw(request, pk):
+    survey = _survey(request, pk)
+    response = _own_response(request, survey)
+    if response is None:
+        messages.error(request, _("Отозвать можно только свой ответ на именной опрос, пока он идёт."))
+    else:
+        services.response_delete(actor=request.user, response=response)
+        messages.success(request, _("Ваш ответ отозван. Если хотите, заполните опрос заново."))
+    return redirect("surveys:detail", pk)
+
+
 def survey_detail(request, pk):
     survey = _survey(request, pk)
     return render(
@@ -304,6 +327,7 @@ def survey_detail(request, pk):
             "survey": survey,
             "can_answer": request.user.has_perm("surveys.answer_survey", survey),
             "answered": services.already_answered(request.user, survey),
+            "own_response": _own_response(request, survey),
             "can_manage": request.user.has_perm("surveys.change_survey", survey),
             "can_see_results": request.user.has_perm("surveys.view_results", survey),
             "needs_login": survey.anonymity != Anonymity.ANONYMOUS and not request.user.is_authenticated,

@@ -12,10 +12,13 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from sosedi.accounts.models import Role
-from sosedi.accounts.tests.factories import ResidentFactory, grant
+from sosedi.accounts.tests.factories import ResidentFactory, grant, member
+from sosedi.meetings import services as meetings
+from sosedi.meetings.tests.factories import open_meeting
 from sosedi.surveys import services
 from sosedi.surveys.models import Anonymity, OptionRole, QuestionKind, Survey, SurveyKind, TestPhase
 from sosedi.territories.models import Municipality, Region
+from sosedi.territories.tests.factories import TosFactory
 
 from .test_meeting_journey import PHONE, login
 from .test_registry_journey import check_narrow
@@ -207,3 +210,59 @@ def test_awareness_survey_from_template_to_analytics(browser, live_server, peopl
     shoot(page, "growth")
     check_narrow(page, assert_accessible, shoot, "growth")
     staff_context.close()
+
+
+def test_a_workshop_test_goes_to_those_registered_at_the_meeting(browser, live_server, shoot, assert_accessible):
+    """A ТОС chair addresses the 131-ФЗ test to the participants of the ТОС's workshop (a meeting): a participant
+    registered at it answers on a phone; a member of the same ТОС who did not come is told the test is not theirs."""
+    tos = TosFactory(name="Волжский", residents_16plus=40)
+    chair = ResidentFactory(email="chair@example.ru", first_name="Галина", last_name="Кузнецова")
+    member(tos, chair)
+    grant(chair, Role.CHAIR, tos=tos)
+    workshop = open_meeting(tos, chair)
+    there = ResidentFactory(email="there@example.ru", first_name="Ирина", last_name="Пришедшая")
+    member(tos, there)
+    meetings.check_in_remote(actor=there, meeting=workshop)
+    absent = ResidentFactory(email="absent@example.ru", first_name="Олег", last_name="Неявкин")
+    member(tos, absent)
+
+    context, page = login(browser, live_server, "chair@example.ru", next_url="/surveys/")
+    page.goto(f"{live_server.url}/surveys/new/?tos={tos.pk}")
+    expect(page.locator("h1")).to_contain_text("Новый опрос")
+    page.locator("#id_t-template").select_option("law_test")
+    page.get_by_role("button", name="Создать из шаблона").click()
+    expect(page.locator("h1")).to_have_text("Конструктор опроса")
+    page.locator("#id_s-audience").select_option("meeting")
+    page.locator("#id_s-audience_meeting").select_option(str(workshop.pk))
+    page.get_by_role("button", name="Сохранить настройки").click()
+    expect(page.get_by_text("Настройки сохранены")).to_be_visible()
+    page.get_by_role("button", name="Опубликовать").click()
+    expect(page.get_by_text("Опрос опубликован")).to_be_visible()
+    survey = Survey.objects.get(template_key="law_test")
+    assert survey.audience_meeting == workshop
+    shoot(page, "meeting-audience-builder")
+    context.close()
+
+    phone_context, phone = login(browser, live_server, "there@example.ru", viewport=PHONE, next_url="/surveys/")
+    phone.get_by_role("link", name=survey.title).click()
+    expect(phone.get_by_text(f"«{workshop.title}»")).to_be_visible()
+    phone.get_by_role("link", name="Начать").click()
+    count = survey.sections.count()
+    for button in ["Сохранить и дальше"] * (count - 1) + ["Сохранить и перейти к отправке"]:
+        # The first option of every question (single choice: a radio group; multiple: a set of checkboxes).
+        inputs = "input[type=radio], input[type=checkbox]"
+        for name in phone.eval_on_selector_all(inputs, "els => [...new Set(els.map(e => e.name))]"):
+            phone.locator(f"input[name='{name}']").first.check()
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+        phone.get_by_role("button", name=button).click()
+    phone.get_by_role("button", name="Отправить ответы").click()
+    expect(phone.locator("h1")).to_have_text("Спасибо, ответы приняты")
+    assert_accessible(phone)
+    shoot(phone, "meeting-audience-thanks-360")
+    phone_context.close()
+
+    other_context, other = login(browser, live_server, "absent@example.ru", viewport=PHONE, next_url="/surveys/")
+    other.goto(f"{live_server.url}/surveys/{survey.pk}/answer/1/")
+    expect(other.get_by_role("status")).to_contain_text("Этот опрос адресован другому кругу участников.")
+    shoot(other, "meeting-audience-not-theirs-360")
+    other_context.close()

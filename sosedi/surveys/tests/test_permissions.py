@@ -36,9 +36,50 @@ def _with_question(actor, survey, publish=True):
     return survey
 
 
-def _target(name, *, tos, other_tos, home, other_home, chair, other_chair, official):
+def _meeting(tos, chair, *, call=True):
+    from sosedi.meetings import services as meetings
+    from sosedi.meetings.tests.factories import meeting
+
+    m = meeting(tos, chair)
+    if call:
+        meetings.meeting_call(actor=chair, meeting=m)
+    m.refresh_from_db()
+    return m
+
+
+def _registered(meeting, user):
+    from sosedi.meetings.models import Participant, ParticipationMode
+    from sosedi.meetings.services import person_key
+
+    Participant.objects.create(
+        meeting=meeting,
+        user=user,
+        mode=ParticipationMode.REMOTE,
+        full_name=user.full_name or "Участник",
+        birth_year=1980,
+        person_key=person_key(user.full_name or f"Участник {user.pk}", 1980),
+        checked_in_at=NOW,
+    )
+
+
+def _target(name, *, tos, other_tos, home, other_home, chair, other_chair, official, user=None):
     if name == "без объекта (вся область)" or name == "без объекта":
         return None
+    if name == "назначенное собрание своего ТОС":
+        return _meeting(tos, chair)
+    if name == "собрание чужого ТОС":
+        return _meeting(other_tos, other_chair)
+    if name == "черновик собрания своего ТОС":
+        return _meeting(tos, chair, call=False)
+    if name.startswith("идёт, для участников собрания"):
+        m = _meeting(tos, chair)
+        window = {"opens_at": NOW - timedelta(days=1), "closes_at": NOW + timedelta(days=5)}
+        s = services.survey_create(
+            actor=chair, owner_tos=tos, title="Тест до занятия", audience=Audience.MEETING, audience_meeting=m, **window
+        )
+        if name.endswith("зарегистрирован на нём"):
+            _registered(m, user)
+        return _with_question(chair, s)
     if name == "ТОС (свой)":
         return tos
     if name == "чужой ТОС":
@@ -84,6 +125,7 @@ def test_cell_matches_has_perm(cell: Cell):
     chair, other_chair, official = UserFactory(), UserFactory(), UserFactory()
     member(tos, chair)  # positions are given to members only
     grant(chair, Role.CHAIR, tos=tos)
+    member(other_tos, other_chair)
     grant(other_chair, Role.CHAIR, tos=other_tos)
     grant(official, Role.MUNICIPAL_OFFICIAL, municipality=home)
     if cell.role == Role.CHAIR:
@@ -99,6 +141,7 @@ def test_cell_matches_has_perm(cell: Cell):
         chair=chair,
         other_chair=other_chair,
         official=official,
+        user=user,
     )
     perm_target = () if cell.perm == "surveys.train_classifier" else (target,)
     assert user.has_perm(cell.perm, *perm_target) is cell.allowed, f"docs/permissions.md says {cell.text!r}"
