@@ -309,7 +309,7 @@ def map_points(*, direction=None, municipality=None, tos=None, user=None, limit:
         .order_by("-created_at", "-id")
         .values_list("pk", "title", "lat", "lon")[:limit]
     ]
-    status_labels = dict(ProjectStatus.choices)
+    status_labels = {value: str(label) for value, label in ProjectStatus.choices}
     points += [
         {
             "kind": "project",
@@ -402,21 +402,23 @@ def _too_many_points(bbox, scope) -> bool:
     """More than MAP_POINT_LIMIT of a kind in view even zoomed in (a dense quarter): groups of the fine grid
     then, rather than hundreds of overlapping markers. An index walk of at most limit + 1 ids per kind."""
     return any(
-        len(_in_bbox(qs, bbox).values_list("pk", flat=True)[: MAP_POINT_LIMIT + 1]) > MAP_POINT_LIMIT
+        # No order: the models' default (newest first) would walk the date index across the whole table.
+        len(_in_bbox(qs, bbox).order_by().values_list("pk", flat=True)[: MAP_POINT_LIMIT + 1]) > MAP_POINT_LIMIT
         for qs in (_map_ideas(*scope), _map_projects(*scope))
     )
 
 
 def _map_point_features(bbox, scope) -> dict:
+    # Called when at most MAP_POINT_LIMIT of each kind are in view: all of them, in no particular order.
     ideas = list(
-        _in_bbox(_map_ideas(*scope), bbox).order_by("-id").values_list("pk", "title", "lat", "lon")[:MAP_POINT_LIMIT]
+        _in_bbox(_map_ideas(*scope), bbox).order_by().values_list("pk", "title", "lat", "lon")[:MAP_POINT_LIMIT]
     )
     projects = list(
         _in_bbox(_map_projects(*scope), bbox)
-        .order_by("-id")
+        .order_by()
         .values_list("pk", "title", "status", "lat", "lon")[:MAP_POINT_LIMIT]
     )
-    labels = dict(ProjectStatus.choices)
+    labels = {value: str(label) for value, label in ProjectStatus.choices}  # translated once, not per point
     items = [
         {"kind": "idea", "id": pk, "title": title, "lat": lat, "lon": lon, "url": f"/initiatives/ideas/{pk}/"}
         for pk, title, lat, lon in ideas
@@ -425,7 +427,7 @@ def _map_point_features(bbox, scope) -> dict:
             "kind": "project",
             "id": pk,
             "title": title,
-            "status": str(labels[status]),
+            "status": labels[status],
             "lat": lat,
             "lon": lon,
             "url": f"/initiatives/{pk}/",
