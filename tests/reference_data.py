@@ -15,6 +15,7 @@ DATA_MIGRATIONS = [
     ("sosedi.core.migrations.0007_rule_set_survey_id_and_marks", "forwards"),
     ("sosedi.core.migrations.0008_rule_set_meeting_keys", "forwards"),
     ("sosedi.initiatives.migrations.0002_rule_min_signatures", "forwards"),
+    ("sosedi.initiatives.migrations.0008_other_initiators", "add_rule"),
     ("sosedi.knowledge.migrations.0002_postgres_search_and_topics", "seed_topics"),
 ]
 

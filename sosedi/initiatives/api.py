@@ -1,18 +1,23 @@
 """Initiative project endpoints of API v1, over the same selectors and services as the pages: the deadlines are
 those frozen by the services at submission and publication, the support counts those on the project page."""
 
+import json
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
+from django.core.cache import cache
+from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from sosedi.api.auth import TOKEN_OR_SESSION
 from sosedi.api.errors import ErrorOut
+from sosedi.core.pagecache import REGISTRY, content_version
 
 from . import selectors, services
 from .models import InitiativeProject, ProjectStatus, RejectionGround
+from .signals import INITIATIVES_SCOPE
 
 router = Router(tags=["Инициативные проекты"])
 NOT_FOUND = {"detail": "Проект не найден.", "errors": []}
@@ -48,6 +53,8 @@ class SupportOut(Schema):
     signatures_paper: int
     signatures: int = Field(description="всего подписей; один человек учитывается один раз")
     meeting: bool = Field(description="приложено решение собрания (конференции) или его протокол")
+    survey_yes: int = Field(description="опрос жителей: ответили «поддерживаю» (0 — опрос не приложен)")
+    survey_answered: int = Field(description="опрос жителей: ответили на вопрос о поддержке")
 
 
 class InitiativeListItem(Schema):
@@ -57,7 +64,7 @@ class InitiativeListItem(Schema):
     municipality: Ref
     tos: Ref | None
     direction: DirectionRef
-    initiator_kind: Literal["group", "tos_body", "village_head"]
+    initiator_kind: Literal["group", "tos_body", "village_head", "other"]
     cost_estimate: Decimal
     budget_amount: Decimal
     submitted_at: datetime | None
@@ -149,6 +156,8 @@ def _list_item(project: InitiativeProject) -> dict:
             "signatures_paper": paper,
             "signatures": online + paper,
             "meeting": bool(project.meeting_item_id or project.protocol_file),
+            "survey_yes": project.survey_support[0],
+            "survey_answered": project.survey_support[1],
         },
         "url": f"/initiatives/{project.pk}/",
     }
@@ -156,6 +165,21 @@ def _list_item(project: InitiativeProject) -> dict:
 
 @router.get("/initiatives", response={200: InitiativePage, 422: ErrorOut}, summary="Инициативные проекты")
 def initiative_list(request, filters: Query[InitiativeFilters]):
+    if request.user.is_authenticated or "HTTP_AUTHORIZATION" in request.META:
+        return _list_body(request, filters)
+    # Anonymous readers share one answer per query until an idea, project or signature changes (the versions the
+    # list pages' cache uses): validated and encoded once, sent as stored.
+    versions = ".".join(str(content_version(scope)) for scope in (REGISTRY, INITIATIVES_SCOPE))
+    key = f"initiatives-api:{versions}:{request.get_full_path()}"
+    body = cache.get(key)
+    if body is None:
+        page = InitiativePage.model_validate(_list_body(request, filters))
+        body = page.model_dump_json()
+        cache.set(key, body, 600)
+    return HttpResponse(body, content_type="application/json")
+
+
+def _list_body(request, filters: InitiativeFilters) -> dict:
     from sosedi.territories.models import Direction, Municipality, Tos
 
     empty = {"count": 0, "page": filters.page, "pages": 1, "page_size": filters.page_size, "items": []}
@@ -172,9 +196,61 @@ def initiative_list(request, filters: Query[InitiativeFilters]):
     qs = selectors.project_list(user=request.user, status=filters.status or "", **scope)
     count = qs.count()
     start = (filters.page - 1) * filters.page_size
-    items = [_list_item(p) for p in qs[start : start + filters.page_size]]
+    # Ids of the page by the ordering index, then only those rows with their support counts.
+    ids = list(qs.values_list("pk", flat=True)[start : start + filters.page_size])
+    items = [_list_item(p) for p in selectors.projects_by_ids(ids)]
     pages = max(1, -(-count // filters.page_size))
     return {"count": count, "page": filters.page, "pages": pages, "page_size": filters.page_size, "items": items}
+
+
+class MapItem(Schema):
+    kind: Literal["idea", "project"]
+    lat: float
+    lon: float
+    count: int | None = Field(None, description="число точек в группе (при clusters=true)")
+    id: int | None = None
+    title: str | None = None
+    status: str | None = Field(None, description="статус проекта словами")
+    url: str | None = Field(None, description="страница идеи или проекта (у группы из одной точки — тоже)")
+
+
+class MapOut(Schema):
+    clusters: bool = Field(
+        description="true — группы точек (масштаб мельче 14 или больше 300 точек одного вида в виду), false — точки"
+    )
+    items: list[MapItem]
+
+
+@router.get(
+    "/initiatives/map",
+    response={200: MapOut, 400: ErrorOut, 422: ErrorOut},
+    summary="Идеи и проекты в прямоугольнике карты: точки или группы",
+    url_name="initiative_map",
+)
+def initiative_map(
+    request,
+    bbox: str = Query(..., max_length=200, description="minLon,minLat,maxLon,maxLat"),
+    zoom: int = Query(..., ge=0, le=22),
+    municipality: int | None = Query(None, ge=1, le=2**62),
+    tos: int | None = Query(None, ge=1, le=2**62),
+    direction: int | None = Query(None, ge=1, le=2**62, description="id направления, как в фильтре страниц"),
+):
+    from sosedi.territories.models import Direction, Municipality, Tos
+    from sosedi.territories.selectors import parse_bbox
+
+    scope = {}
+    for name, model, value in (
+        ("municipality", Municipality, municipality),
+        ("tos", Tos, tos),
+        ("direction", Direction, direction),
+    ):
+        if value is not None:
+            scope[name] = model.objects.filter(pk=value).first()
+            if scope[name] is None:
+                return {"clusters": False, "items": []}
+    # Already plain dicts and lists: sent as JSON without building a schema object per point.
+    body = selectors.map_features(parse_bbox(bbox), zoom=zoom, **scope)
+    return HttpResponse(json.dumps(body, ensure_ascii=False), content_type="application/json")
 
 
 @router.get(
@@ -188,6 +264,7 @@ def initiative_get(request, initiative_id: int):
     project = selectors.project_detail(initiative_id, user=request.user)
     if project is None:
         return Status(404, NOT_FOUND)
+    selectors.with_survey_support([project])
     today = timezone.localdate()
     under_review = project.status in (ProjectStatus.SUBMITTED, ProjectStatus.PUBLISHED)
     return {

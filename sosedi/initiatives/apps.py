@@ -7,4 +7,4 @@ class InitiativesConfig(AppConfig):
     verbose_name = "Инициативные проекты"
 
     def ready(self):
-        from . import rules, search_source  # noqa: F401  (registers permissions and the search source)
+        from . import rules, search_source, signals  # noqa: F401  (permissions, the search source, cache versions)

@@ -93,14 +93,30 @@ class NewProjectForm(ProjectForm):
     )
     initiator_kind = forms.ChoiceField(label=_("Кто вносит проект"), choices=InitiatorKind.choices)
     tos = forms.ModelChoiceField(label=_("ТОС"), queryset=Tos.objects.none(), required=False)
-    initiator_name = forms.CharField(label=_("Староста (ФИО, населённый пункт)"), max_length=255, required=False)
+    initiator_name = forms.CharField(
+        label=_("Староста (ФИО, населённый пункт) или иной инициатор (название)"), max_length=255, required=False
+    )
 
     class Meta(ProjectForm.Meta):
         fields = ["municipality", "initiator_kind", "tos", "initiator_name", *ProjectForm.Meta.fields]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, other_initiators: dict[str, str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["tos"].queryset = Tos.objects.exclude(status="liquidated").order_by("name")
+        # «Иные лица» (ч. 2 ст. 26.1) only as the chosen municipality's act names them; the service checks again.
+        base = [(value, label) for value, label in InitiatorKind.choices if value != InitiatorKind.OTHER]
+        self.fields["initiator_kind"].choices = base + [
+            (f"{InitiatorKind.OTHER}:{code}", name) for code, name in (other_initiators or {}).items()
+        ]
+
+    def clean_initiator_kind(self) -> str:
+        # "other:<code>" → the model's kind, with the code kept aside (the model validates its own choices).
+        kind, _sep, self.initiator_other = self.cleaned_data["initiator_kind"].partition(":")
+        return kind
+
+    def initiator(self) -> tuple[str, str]:
+        """(kind, code of the other initiator) from the cleaned choice."""
+        return self.cleaned_data["initiator_kind"], self.initiator_other
 
 
 class MemberForm(forms.Form):
@@ -117,6 +133,18 @@ class PaperSignatureForm(forms.Form):
 
 class MeetingLinkForm(forms.Form):
     item = forms.IntegerField(label=_("Вопрос повестки"), widget=forms.Select)
+
+
+class SurveyLinkForm(forms.Form):
+    option = forms.IntegerField(label=_("Ответ опроса, означающий поддержку"), widget=forms.Select)
+
+
+class SurveyCreateForm(forms.Form):
+    closes_at = forms.DateTimeField(
+        label=_("Опрос открыт до"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M"],
+    )
 
 
 class ProtocolForm(forms.Form):

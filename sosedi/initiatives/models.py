@@ -54,6 +54,9 @@ class Idea(TimeStampedModel):
         indexes = [
             models.Index(fields=["municipality", "status", "created_at"]),
             models.Index(fields=["direction", "created_at"]),
+            # The list's order (pages walk it for their ids) and the map's bbox.
+            models.Index(fields=["created_at", "id"], name="idea_list_order"),
+            models.Index(fields=["lat", "lon"], name="idea_point"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -120,6 +123,8 @@ class InitiatorKind(models.TextChoices):
     GROUP = "group", _("инициативная группа жителей")
     TOS_BODY = "tos_body", _("органы ТОС")
     VILLAGE_HEAD = "village_head", _("староста сельского населённого пункта")
+    # ч. 2 ст. 26.1: «иные лица», которым НПА муниципального образования даёт это право (initiative.other_initiators).
+    OTHER = "other", _("иной инициатор по НПА муниципального образования")
 
 
 class ProjectStatus(models.TextChoices):
@@ -171,6 +176,7 @@ class InitiativeProject(TimeStampedModel):
     initiator_name = models.CharField(
         _("староста (ФИО) или орган ТОС"), max_length=255, blank=True, help_text=_("Для старосты и органа ТОС.")
     )
+    initiator_other = models.CharField(_("вид инициатора по НПА"), max_length=32, blank=True)
     # The nine required parts (P3).
     problem = models.TextField(_("1. Описание проблемы"))
     justification = models.TextField(_("2. Обоснование предложений по её решению"))
@@ -195,6 +201,15 @@ class InitiativeProject(TimeStampedModel):
     )
     protocol_file = models.FileField(_("протокол собрания (конференции)"), upload_to=project_file_path, blank=True)
     protocol_date = models.DateField(_("дата собрания по протоколу"), null=True, blank=True)
+    # Or a survey of residents (where the municipal act allows it): the answer that means «supports».
+    support_option = models.ForeignKey(
+        "surveys.Option",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supported_projects",
+        verbose_name=_("ответ опроса «поддерживаю»"),
+    )
 
     # Submission and review (P5, P6); the deadlines are frozen at the moment they start.
     submitted_at = models.DateTimeField(_("внесён"), null=True, blank=True)
@@ -234,6 +249,8 @@ class InitiativeProject(TimeStampedModel):
             models.Index(fields=["municipality", "status", "created_at"]),
             models.Index(fields=["status", "created_at"]),
             models.Index(fields=["tos", "status"]),
+            models.Index(fields=["created_at", "id"], name="initiative_list_order"),
+            models.Index(fields=["lat", "lon"], name="initiative_point"),
         ]
         constraints = [
             # ч. 7 ст. 26.1: a refusal names one ground of the closed list; a support names none.
@@ -258,6 +275,11 @@ class InitiativeProject(TimeStampedModel):
             ),
             models.CheckConstraint(
                 condition=~Q(initiator_kind="tos_body") | Q(tos__isnull=False), name="initiative_tos_body_has_tos"
+            ),
+            models.CheckConstraint(
+                condition=Q(initiator_kind="other", initiator_other__gt="")
+                | (~Q(initiator_kind="other") & Q(initiator_other="")),
+                name="initiative_other_initiator_named",
             ),
         ]
 

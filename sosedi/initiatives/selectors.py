@@ -1,13 +1,17 @@
 """Reads of the initiatives capability: querysets with their relations loaded, so a list page costs the same
 number of queries whatever the number of rows."""
 
+import math
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Avg, Count, Exists, F, Min, OuterRef, Q, QuerySet
+from django.db.models.functions import Floor
 from django.utils import timezone
 
 from sosedi.accounts.models import Role, RoleAssignment
+from sosedi.territories.models import Municipality
 
 from .models import (
     Idea,
@@ -20,6 +24,39 @@ from .models import (
 )
 
 PAGE_SIZE = 50
+# Deeper than 10,000 rows a page is an offset walk of the index; filters find things better than paging.
+MAX_PAGE = 200
+
+
+@dataclass
+class Page:
+    """A page of a list without a count of everything: the ids of one row more than a page tell whether there is
+    a next page, so a page costs an index walk to its offset, never a scan of the whole filtered set."""
+
+    object_list: list
+    number: int
+    has_next: bool
+
+    @classmethod
+    def of(cls, qs: QuerySet, number, load, size: int | None = None) -> "Page":
+        size = size or PAGE_SIZE
+        number = int(number) if str(number or "").isdigit() else 1
+        number = min(max(number, 1), MAX_PAGE)
+        start = (number - 1) * size
+        ids = list(qs.values_list("pk", flat=True)[start : start + size + 1])
+        return cls(load(ids[:size]), number, len(ids) > size)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
 
 
 def _filters(qs: QuerySet, *, direction=None, municipality=None, tos=None) -> QuerySet:
@@ -32,18 +69,39 @@ def _filters(qs: QuerySet, *, direction=None, municipality=None, tos=None) -> Qu
     return qs
 
 
-def idea_list(*, user=None, direction=None, municipality=None, tos=None, status: str = "") -> QuerySet[Idea]:
-    qs = Idea.objects.select_related("municipality", "tos", "direction").annotate(
-        support_count=Count("supports", distinct=True)
-    )
-    qs = _filters(qs, direction=direction, municipality=municipality, tos=tos)
+def idea_list(*, direction=None, municipality=None, tos=None, status: str = "") -> QuerySet[Idea]:
+    """The ideas in list order, unannotated: a page walks the ordering index for its ids (`idea_page`)."""
+    qs = _filters(Idea.objects.all(), direction=direction, municipality=municipality, tos=tos)
     if status in IdeaStatus.values:
         qs = qs.filter(status=status)
     else:
         qs = qs.exclude(status=IdeaStatus.ARCHIVED)
+    return qs.order_by("-created_at", "-id")
+
+
+def idea_cards(ids: list[int], *, user=None) -> list[dict]:
+    """What a card of the idea list shows, as plain rows in the order of `ids`: one query, no model instances
+    (building them and resolving their attributes in the template was most of a page's cost)."""
+    qs = Idea.objects.filter(pk__in=ids).annotate(support_count=Count("supports"))
+    columns = ["pk", "title", "status", "created_at", "support_count", "tos_id"]
     if user is not None and user.is_authenticated:
         qs = qs.annotate(supported=Exists(IdeaSupport.objects.filter(idea=OuterRef("pk"), user=user)))
-    return qs.order_by("-created_at", "-id")
+        columns.append("supported")
+    labels = {value: str(label) for value, label in IdeaStatus.choices}
+    rows = {
+        row["pk"]: {**row, "status_label": labels[row["status"]], "url": f"/initiatives/ideas/{row['pk']}/"}
+        for row in qs.values(
+            *columns,
+            direction_name=F("direction__name"),
+            municipality_name=F("municipality__name"),
+            tos_name=F("tos__name"),
+        )
+    }
+    return [rows[i] for i in ids if i in rows]
+
+
+def idea_page(number, *, user=None, **filters) -> "Page":
+    return Page.of(idea_list(**filters), number, lambda ids: idea_cards(ids, user=user))
 
 
 def idea_detail(pk: int, *, user=None) -> Idea | None:
@@ -92,16 +150,102 @@ def _with_support(qs: QuerySet) -> QuerySet:
 
 
 def project_list(*, user=None, direction=None, municipality=None, tos=None, status: str = "") -> QuerySet:
-    qs = _visible_projects(user).select_related("municipality", "tos", "direction")
-    qs = _filters(qs, direction=direction, municipality=municipality, tos=tos)
+    """The projects the user may see in list order, unannotated: pages and the API take their ids from it and
+    load only those rows with their support counts (`projects_by_ids`)."""
+    qs = _filters(_visible_projects(user), direction=direction, municipality=municipality, tos=tos)
     if status in ProjectStatus.values:
         qs = qs.filter(status=status)
-    return _with_support(qs).order_by("-created_at", "-id")
+    return qs.order_by("-created_at", "-id")
+
+
+# What an API list item shows (api._list_item): the nine parts' long texts and the ТОС's boundary stay unread.
+API_LIST_FIELDS = (
+    *("id", "title", "status", "initiator_kind", "cost_estimate", "budget_amount", "submitted_at"),
+    *("publication_deadline", "remarks_until", "review_deadline", "decision", "decided_at", "decision_text"),
+    *("budget_line", "rejection_ground", "rework_offer", "meeting_item_id", "protocol_file", "support_option_id"),
+    *("municipality__name", "tos__name", "direction__code", "direction__name"),
+)
+
+
+def projects_by_ids(ids: list[int]) -> list[InitiativeProject]:
+    """The rows of an API list page with their support counts, in the order of `ids`. The counts come from one
+    grouped query over the page's signatures: counting them in the same query as the rows would group every
+    selected column."""
+    qs = (
+        InitiativeProject.objects.filter(pk__in=ids)
+        .select_related("municipality", "tos", "direction")
+        .only(*API_LIST_FIELDS)
+    )
+    by_id = {project.pk: project for project in qs}
+    counts = Signature.objects.filter(project_id__in=ids).values_list("project_id", "source").annotate(n=Count("id"))
+    for project in by_id.values():
+        project.signatures_online = project.signatures_paper = 0
+    for project_id, source, n in counts.order_by():
+        setattr(by_id[project_id], f"signatures_{source}", n)
+    with_survey_support(by_id.values())
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def with_survey_support(projects) -> None:
+    """Sets `survey_support` = («yes» answers, people who answered) of each project's linked survey, in two
+    grouped queries for all of them."""
+    from . import support_survey
+
+    projects = list(projects)
+    counts = support_survey.counts_for([p.support_option_id for p in projects if p.support_option_id])
+    for project in projects:
+        project.survey_support = counts.get(project.support_option_id, (0, 0))
+
+
+def project_cards(ids: list[int]) -> list[dict]:
+    """What a card of the project list shows, as plain rows in the order of `ids` (see `idea_cards`)."""
+    labels = {value: str(label) for value, label in ProjectStatus.choices}
+    under_review = {ProjectStatus.SUBMITTED, ProjectStatus.PUBLISHED}
+    qs = InitiativeProject.objects.filter(pk__in=ids).annotate(signature_count=Count("signatures"))
+    rows = {}
+    for row in qs.values(
+        "pk",
+        "title",
+        "status",
+        "cost_estimate",
+        "review_deadline",
+        "signature_count",
+        "tos_id",
+        direction_name=F("direction__name"),
+        municipality_name=F("municipality__name"),
+        tos_name=F("tos__name"),
+    ):
+        row["status_label"] = labels[row["status"]]
+        row["url"] = f"/initiatives/{row['pk']}/"
+        row["cost"] = f"{row['cost_estimate']:,.0f}".replace(",", "\u00a0")
+        row["decision_due"] = row["review_deadline"] if row["status"] in under_review else None
+        rows[row["pk"]] = row
+    return [rows[i] for i in ids if i in rows]
+
+
+def project_page(number, *, user=None, **filters) -> "Page":
+    return Page.of(project_list(user=user, **filters), number, project_cards)
+
+
+def filter_municipalities() -> QuerySet[Municipality]:
+    """Municipalities that have ideas or projects, for the filter: one indexed probe per municipality (a join
+    of both tables would multiply their rows)."""
+    return Municipality.objects.filter(
+        Exists(Idea.objects.filter(municipality=OuterRef("pk")))
+        | Exists(InitiativeProject.objects.filter(municipality=OuterRef("pk")))
+    ).order_by("name")
 
 
 def project_detail(pk: int, *, user=None) -> InitiativeProject | None:
     qs = _visible_projects(user).select_related(
-        "municipality__parent", "tos", "direction", "idea", "created_by", "decided_by", "meeting_item__meeting"
+        "municipality__parent",
+        "tos",
+        "direction",
+        "idea",
+        "created_by",
+        "decided_by",
+        "meeting_item__meeting",
+        "support_option__question__section__survey",
     )
     return _with_support(qs).filter(pk=pk).first()
 
@@ -156,19 +300,16 @@ def review_queue(user, *, today: date | None = None) -> list[ReviewRow]:
     return rows
 
 
-def map_points(*, direction=None, municipality=None, tos=None, user=None, limit: int = 1000) -> list[dict]:
-    """Ideas and public projects with a point, for the map (the list below the map shows the same items)."""
-    ideas = _filters(
-        Idea.objects.exclude(status=IdeaStatus.ARCHIVED), direction=direction, municipality=municipality, tos=tos
-    )
-    projects = _filters(InitiativeProject.objects.public(), direction=direction, municipality=municipality, tos=tos)
+def map_points(*, direction=None, municipality=None, tos=None, user=None, limit: int = 100) -> list[dict]:
+    """The newest ideas and public projects with a point: the list under the map, which is also what a visitor
+    without JavaScript sees (the map itself asks `map_features` for what is in view)."""
     points = [
         {"kind": "idea", "id": pk, "title": title, "lat": lat, "lon": lon, "url": f"/initiatives/ideas/{pk}/"}
-        for pk, title, lat, lon in ideas.filter(lat__isnull=False)
-        .order_by("-created_at")
+        for pk, title, lat, lon in _map_ideas(direction, municipality, tos)
+        .order_by("-created_at", "-id")
         .values_list("pk", "title", "lat", "lon")[:limit]
     ]
-    status_labels = dict(ProjectStatus.choices)
+    status_labels = {value: str(label) for value, label in ProjectStatus.choices}
     points += [
         {
             "kind": "project",
@@ -179,8 +320,118 @@ def map_points(*, direction=None, municipality=None, tos=None, user=None, limit:
             "lon": lon,
             "url": f"/initiatives/{pk}/",
         }
-        for pk, title, status, lat, lon in projects.filter(lat__isnull=False)
-        .order_by("-created_at")
+        for pk, title, status, lat, lon in _map_projects(direction, municipality, tos)
+        .order_by("-created_at", "-id")
         .values_list("pk", "title", "status", "lat", "lon")[:limit]
     ]
     return points
+
+
+def _map_ideas(direction, municipality, tos) -> QuerySet[Idea]:
+    qs = Idea.objects.exclude(status=IdeaStatus.ARCHIVED).filter(lat__isnull=False)
+    return _filters(qs, direction=direction, municipality=municipality, tos=tos)
+
+
+def _map_projects(direction, municipality, tos) -> QuerySet[InitiativeProject]:
+    qs = InitiativeProject.objects.public().filter(lat__isnull=False)
+    return _filters(qs, direction=direction, municipality=municipality, tos=tos)
+
+
+# Below this zoom the map shows clusters: a grid of cells a quarter of a 256-px tile wide (64 px), each with its
+# count and the mean of its points, so a view of a region costs one grouped query, not 100,000 markers.
+CLUSTER_BELOW_ZOOM = 14
+MAP_POINT_LIMIT = 300
+CLUSTER_CACHE_SECONDS = 60
+
+
+def _cell(zoom: int) -> float:
+    return 360 / 2**zoom / 4
+
+
+def map_features(bbox, *, zoom: int, direction=None, municipality=None, tos=None) -> dict:
+    """What the map shows in `bbox` (minLon, minLat, maxLon, maxLat) at `zoom`: points of ideas and public
+    projects when zoomed in (from zoom CLUSTER_BELOW_ZOOM, and while at most MAP_POINT_LIMIT of each kind are in
+    view), groups of them otherwise. Group answers are cached for a minute under the bbox snapped outward to the
+    grid, so visitors looking at the same area share one grouped query; a new idea appears in the groups within
+    that minute (counts on a region map need not be exact to the second)."""
+    min_lon, min_lat, max_lon, max_lat = bbox
+    scope = (direction, municipality, tos)
+    if zoom >= CLUSTER_BELOW_ZOOM and not _too_many_points(bbox, scope):
+        return _map_point_features(bbox, scope)
+    cell = _cell(zoom)
+    snapped = (
+        math.floor(min_lon / cell) * cell,
+        math.floor(min_lat / cell) * cell,
+        math.ceil(max_lon / cell) * cell,
+        math.ceil(max_lat / cell) * cell,
+    )
+    key = "initiatives-clusters:" + ":".join(
+        str(v) for v in (zoom, *(round(c / cell) for c in snapped), *(getattr(o, "pk", "") for o in scope))
+    )
+    answer = cache.get(key)
+    if answer is None:
+        answer = {"clusters": True, "items": _map_clusters(snapped, cell, scope)}
+        cache.set(key, answer, CLUSTER_CACHE_SECONDS)
+    return answer
+
+
+def _in_bbox(qs: QuerySet, bbox) -> QuerySet:
+    min_lon, min_lat, max_lon, max_lat = bbox
+    return qs.filter(lat__gte=min_lat, lat__lte=max_lat, lon__gte=min_lon, lon__lte=max_lon)
+
+
+def _map_clusters(bbox, cell: float, scope) -> list[dict]:
+    items = []
+    for kind, qs in (("idea", _map_ideas(*scope)), ("project", _map_projects(*scope))):
+        rows = (
+            _in_bbox(qs, bbox)
+            .annotate(gx=Floor(F("lon") / cell), gy=Floor(F("lat") / cell))
+            .values("gx", "gy")
+            .annotate(n=Count("id"), mlat=Avg("lat"), mlon=Avg("lon"), one=Min("id"))
+            .order_by()
+        )
+        for row in rows:
+            item = {"kind": kind, "count": row["n"], "lat": round(row["mlat"], 6), "lon": round(row["mlon"], 6)}
+            if row["n"] == 1:  # a lone point links straight to its page
+                item["url"] = f"/initiatives/ideas/{row['one']}/" if kind == "idea" else f"/initiatives/{row['one']}/"
+            items.append(item)
+    return items
+
+
+def _too_many_points(bbox, scope) -> bool:
+    """More than MAP_POINT_LIMIT of a kind in view even zoomed in (a dense quarter): groups of the fine grid
+    then, rather than hundreds of overlapping markers. An index walk of at most limit + 1 ids per kind."""
+    return any(
+        # No order: the models' default (newest first) would walk the date index across the whole table.
+        len(_in_bbox(qs, bbox).order_by().values_list("pk", flat=True)[: MAP_POINT_LIMIT + 1]) > MAP_POINT_LIMIT
+        for qs in (_map_ideas(*scope), _map_projects(*scope))
+    )
+
+
+def _map_point_features(bbox, scope) -> dict:
+    # Called when at most MAP_POINT_LIMIT of each kind are in view: all of them, in no particular order.
+    ideas = list(
+        _in_bbox(_map_ideas(*scope), bbox).order_by().values_list("pk", "title", "lat", "lon")[:MAP_POINT_LIMIT]
+    )
+    projects = list(
+        _in_bbox(_map_projects(*scope), bbox)
+        .order_by()
+        .values_list("pk", "title", "status", "lat", "lon")[:MAP_POINT_LIMIT]
+    )
+    labels = {value: str(label) for value, label in ProjectStatus.choices}  # translated once, not per point
+    items = [
+        {"kind": "idea", "id": pk, "title": title, "lat": lat, "lon": lon, "url": f"/initiatives/ideas/{pk}/"}
+        for pk, title, lat, lon in ideas
+    ] + [
+        {
+            "kind": "project",
+            "id": pk,
+            "title": title,
+            "status": labels[status],
+            "lat": lat,
+            "lon": lon,
+            "url": f"/initiatives/{pk}/",
+        }
+        for pk, title, status, lat, lon in projects
+    ]
+    return {"clusters": False, "items": items}

@@ -267,7 +267,15 @@ def _project_errors(project: InitiativeProject) -> dict[str, list[str]]:
     return errors
 
 
-def _initiator_errors(actor, *, kind: str, tos, initiator_name: str, municipality) -> dict[str, list[str]]:
+def other_initiators(municipality, *, on: date | None = None) -> dict[str, str]:
+    """The «иные лица» the municipality's act lets bring a project (ч. 2 ст. 26.1): code → name, in its order."""
+    entries = rule("initiative.other_initiators", municipality=municipality, on=on or _today()).value or []
+    return {entry["code"]: entry["name"] for entry in entries}
+
+
+def _initiator_errors(
+    actor, *, kind: str, tos, initiator_name: str, municipality, initiator_other: str = ""
+) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if kind == InitiatorKind.TOS_BODY:
         if tos is None:
@@ -277,6 +285,15 @@ def _initiator_errors(actor, *, kind: str, tos, initiator_name: str, municipalit
     elif kind == InitiatorKind.VILLAGE_HEAD:
         if not (initiator_name or "").strip():
             errors["initiator_name"] = [_("Укажите ФИО старосты и населённый пункт.")]
+    elif kind == InitiatorKind.OTHER:
+        if initiator_other not in other_initiators(municipality):
+            basis = rule("initiative.other_initiators", municipality=municipality, on=_today()).basis
+            errors["initiator_kind"] = [
+                _("НПА этого муниципального образования не даёт такому инициатору права вносить проект (%(basis)s).")
+                % {"basis": basis}
+            ]
+        if not (initiator_name or "").strip():
+            errors["initiator_name"] = [_("Укажите, кто вносит проект: название органа или объединения.")]
     elif kind != InitiatorKind.GROUP:
         errors["initiator_kind"] = [_("Выберите инициатора из списка.")]
     if tos is not None and tos.municipality_id != municipality.pk:
@@ -286,7 +303,15 @@ def _initiator_errors(actor, *, kind: str, tos, initiator_name: str, municipalit
 
 @transaction.atomic
 def project_create(
-    *, actor, municipality, initiator_kind: str, tos=None, idea: Idea | None = None, initiator_name: str = "", **fields
+    *,
+    actor,
+    municipality,
+    initiator_kind: str,
+    tos=None,
+    idea: Idea | None = None,
+    initiator_name: str = "",
+    initiator_other: str = "",
+    **fields,
 ) -> InitiativeProject:
     """A draft project. From an idea, the idea becomes "turned into a project" and its author and supporters
     are told."""
@@ -303,11 +328,19 @@ def project_create(
         created_by=actor,
         initiator_kind=initiator_kind,
         initiator_name=(initiator_name or "").strip(),
+        initiator_other=initiator_other if initiator_kind == InitiatorKind.OTHER else "",
         **fields,
     )
     errors = _project_errors(project)
     errors.update(
-        _initiator_errors(actor, kind=initiator_kind, tos=tos, initiator_name=initiator_name, municipality=municipality)
+        _initiator_errors(
+            actor,
+            kind=initiator_kind,
+            tos=tos,
+            initiator_name=initiator_name,
+            municipality=municipality,
+            initiator_other=initiator_other,
+        )
     )
     if initiator_kind == InitiatorKind.GROUP:
         # The person who draws it up is the first member of the group; they must qualify like everyone else.
@@ -588,17 +621,24 @@ def support_protocol_upload(*, actor, project: InitiativeProject, file, meeting_
 
 
 def support_counts(project: InitiativeProject) -> dict[str, int]:
+    from . import support_survey
+
     online = paper = 0
     for source, n in _signature_counts(project):
         if source == SignatureSource.ONLINE:
             online = n
         else:
             paper = n
+    yes, answered = support_survey.counts_for([project.support_option_id] if project.support_option_id else []).get(
+        project.support_option_id, (0, 0)
+    )
     return {
         "signatures_online": online,
         "signatures_paper": paper,
         "signatures": online + paper,
         "meeting": 1 if (project.meeting_item_id or project.protocol_file) else 0,
+        "survey_yes": yes,
+        "survey_answered": answered,
     }
 
 
@@ -610,19 +650,32 @@ def _signature_counts(project):
 
 def support_shortfall(project: InitiativeProject, *, on: date | None = None) -> str:
     """Why the project has no support evidence yet under the methods the municipality allows (P4), or ""."""
+    from . import support_survey
+
     on = on or _today()
     methods = set(support_methods(project, on=on))
     if {"meeting", "conference"} & methods and (project.meeting_item_id or project.protocol_file):
         return ""
+    reasons = []
+    if support_survey.METHOD in methods:
+        survey_problem = support_survey.shortfall(project, on)
+        if survey_problem is None:
+            return ""
+        reasons.append(survey_problem)
     if "signatures" in methods:
         needed = rule("initiative.min_signatures", municipality=project.municipality, on=on)
         if project.signatures.count() >= int(needed.value):
             return ""
-        return _("Нужна поддержка жителей: решение собрания (конференции) или не менее %(n)s подписей (%(basis)s).") % {
-            "n": needed.value,
-            "basis": needed.basis,
-        }
-    return _("Нужно решение собрания или конференции граждан о поддержке проекта (ч. 4 ст. 26.1 131-ФЗ).")
+        reasons.insert(
+            0,
+            _("Нужна поддержка жителей: решение собрания (конференции) или не менее %(n)s подписей (%(basis)s).")
+            % {"n": needed.value, "basis": needed.basis},
+        )
+    if not reasons:
+        return _("Нужно решение собрания или конференции граждан о поддержке проекта (ч. 4 ст. 26.1 131-ФЗ).")
+    if "signatures" not in methods:
+        reasons.insert(0, _("Нужна поддержка жителей: решение собрания (конференции) или опрос."))
+    return " ".join(reasons)
 
 
 # ---------------------------------------------------------------- submission and review

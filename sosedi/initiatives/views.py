@@ -6,8 +6,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,10 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sosedi.core.forms_errors import apply_service_errors
+from sosedi.core.pagecache import cache_public_page
+from sosedi.knowledge.search import KNOWLEDGE_SCOPE
 from sosedi.meetings.models import AgendaItem, MeetingState, VoteState
 from sosedi.territories.models import Direction, Municipality, Tos
 
-from . import selectors, services
+from . import selectors, services, support_survey
 from .forms import (
     CommentForm,
     CompleteForm,
@@ -36,8 +36,11 @@ from .forms import (
     ReceivedForm,
     RemarkForm,
     ReportForm,
+    SurveyCreateForm,
+    SurveyLinkForm,
 )
 from .models import Idea, IdeaStatus, InitiatorKind, ProjectStatus
+from .signals import INITIATIVES_SCOPE
 
 
 def _int(request, name):
@@ -69,31 +72,26 @@ def _filter_context(request, filters: dict) -> dict:
     return {
         "filters": filters,
         "directions": Direction.objects.all(),
-        "municipalities": Municipality.objects.filter(
-            Q(initiative_projects__isnull=False) | Q(initiative_ideas__isnull=False)
-        )
-        .distinct()
-        .order_by("name"),
+        "municipalities": selectors.filter_municipalities(),
         "query": _query_without_page(request),
     }
-
-
-def _page(request, qs):
-    return Paginator(qs, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 # ---------------------------------------------------------------- lists and map
 
 
+# Anonymous visitors get these from the page cache (docs/decisions/0003): the key carries the versions of what
+# they show — ideas and projects, the registry's names, and the law panel of the project list.
+@cache_public_page(scopes=lambda: [INITIATIVES_SCOPE, KNOWLEDGE_SCOPE])
 def project_list(request):
     filters = _list_filters(request)
     status = request.GET.get("status", "")
-    qs = selectors.project_list(user=request.user, status=status, **filters)
+    page = selectors.project_page(request.GET.get("page"), user=request.user, status=status, **filters)
     return render(
         request,
         "initiatives/project_list.html",
         {
-            "page": _page(request, qs),
+            "page": page,
             "status": status,
             "statuses": ProjectStatus.choices,
             **_filter_context(request, filters),
@@ -101,20 +99,25 @@ def project_list(request):
     )
 
 
+@cache_public_page(scopes=lambda: [INITIATIVES_SCOPE])
 def idea_list(request):
     filters = _list_filters(request)
-    qs = selectors.idea_list(user=request.user, **filters)
-    return render(
-        request, "initiatives/idea_list.html", {"page": _page(request, qs), **_filter_context(request, filters)}
-    )
+    page = selectors.idea_page(request.GET.get("page"), user=request.user, **filters)
+    return render(request, "initiatives/idea_list.html", {"page": page, **_filter_context(request, filters)})
 
 
+@cache_public_page(scopes=lambda: [INITIATIVES_SCOPE])
 def initiative_map(request):
     filters = _list_filters(request)
     return render(
         request,
         "initiatives/map.html",
-        {"points": selectors.map_points(user=request.user, **filters), **_filter_context(request, filters)},
+        {
+            "points": selectors.map_points(user=request.user, **filters),
+            "point_limit": 100,
+            "centre": filters["municipality"],
+            **_filter_context(request, filters),
+        },
     )
 
 
@@ -206,15 +209,21 @@ def project_create(request):
         )
         if idea.tos_id and request.user.has_perm("meetings.add_meeting", idea.tos):
             initial["initiator_kind"] = InitiatorKind.TOS_BODY
-    form = NewProjectForm(request.POST or None, initial=initial)
+    chosen = request.POST.get("municipality") or initial.get("municipality")
+    municipality = Municipality.objects.filter(pk=chosen).first() if str(chosen or "").isdigit() else None
+    others = services.other_initiators(municipality) if municipality else {}
+    form = NewProjectForm(request.POST or None, initial=initial, other_initiators=others)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
+        kind, other = form.initiator()
+        data.pop("initiator_kind")
         try:
             project = services.project_create(
                 actor=request.user,
                 idea=idea,
                 municipality=data.pop("municipality"),
-                initiator_kind=data.pop("initiator_kind"),
+                initiator_kind=kind,
+                initiator_other=other,
                 tos=data.pop("tos"),
                 initiator_name=data.pop("initiator_name"),
                 **data,
@@ -306,6 +315,8 @@ def project_detail(request, pk):
             paper_form=PaperSignatureForm(initial={"signed_on": today}),
             protocol_form=ProtocolForm(),
             meeting_items=_closed_meeting_items(project),
+            survey_options=support_survey.linkable_options(project) if "survey" in context["methods"] else [],
+            survey_form=SurveyCreateForm(),
             signatures=selectors.signatures(project),
         )
     if perms["remark_project"]:
@@ -440,6 +451,42 @@ def meeting_link(request, pk):
             _report(request, error)
         else:
             messages.success(request, _("Решение собрания приложено к проекту."))
+    return redirect(reverse("initiatives:project", args=[pk]) + "#support")
+
+
+@require_POST
+@login_required
+def survey_link(request, pk):
+    project = _manage(request, pk)
+    form = SurveyLinkForm(request.POST)
+    option = None
+    if form.is_valid():
+        option = support_survey.linkable_options(project).filter(pk=form.cleaned_data["option"]).first()
+    try:
+        support_survey.link(actor=request.user, project=project, option=option)
+    except ValidationError as error:
+        _report(request, error)
+    else:
+        messages.success(request, _("Опрос приложен: его итоги — поддержка проекта."))
+    return redirect(reverse("initiatives:project", args=[pk]) + "#support")
+
+
+@require_POST
+@login_required
+def survey_create(request, pk):
+    project = _manage(request, pk)
+    form = SurveyCreateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Укажите дату и время, до которых опрос открыт."))
+        return redirect(reverse("initiatives:project", args=[pk]) + "#support")
+    try:
+        support_survey.create_from_template(
+            actor=request.user, project=project, closes_at=form.cleaned_data["closes_at"]
+        )
+    except ValidationError as error:
+        _report(request, error)
+    else:
+        messages.success(request, _("Опрос о поддержке проекта опубликован для жителей территории и приложен."))
     return redirect(reverse("initiatives:project", args=[pk]) + "#support")
 
 

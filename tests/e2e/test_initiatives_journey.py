@@ -201,3 +201,105 @@ def test_idea_to_reported_project(browser, live_server, story, shoot, assert_acc
     assert_accessible(page)
     shoot(page, "map")
     context.close()
+
+
+def test_survey_as_support_other_initiator_and_map_groups(browser, live_server, shoot, assert_accessible):
+    """Where the municipal act allows a survey and names a residents' council as an initiator: the chair runs the
+    yes/no survey from the project page, a ТОС member answers on a phone, the count shows on the project; the
+    council is offered in the project form there only; the map groups many points when zoomed out."""
+    from sosedi.core.models import RuleSet
+    from sosedi.initiatives import services
+    from sosedi.initiatives.tests.factories import PARTS, direction
+
+    saratov = Municipality.objects.get(name="город Саратов")
+
+    def r(value):
+        return {"value": value, "basis": "решение Саратовской гордумы (пример)", "confidence": "V"}
+
+    RuleSet.objects.update_or_create(
+        regime="131-FZ",
+        effective_from=date(2021, 1, 2),
+        municipality=saratov,
+        defaults={
+            "title": "НПА города Саратова (пример)",
+            "rules": {
+                "initiative.support_methods": r(["meeting", "conference", "survey"]),
+                "initiative.min_signatures": r(1),
+                "initiative.other_initiators": r([{"code": "district_council", "name": "совет микрорайона"}]),
+            },
+        },
+    )
+    tos = TosFactory(name="ТОС «Липовая аллея»", municipality=saratov)
+    chair = ResidentFactory(email="chair@example.ru", first_name="Галина", last_name="Кузнецова", municipality=saratov)
+    member(tos, chair)
+    grant(chair, Role.CHAIR, tos=tos)
+    neighbour = ResidentFactory(email="n@example.ru", last_name="Семёнова", municipality=saratov)
+    member(tos, neighbour)
+    project = services.project_create(
+        actor=chair,
+        municipality=saratov,
+        initiator_kind="tos_body",
+        tos=tos,
+        title="Освещение аллеи",
+        direction=direction(),
+        lat=51.53,
+        lon=46.01,
+        **PARTS,
+    )
+    services.project_open_support(actor=chair, project=project)
+
+    # 1. The chair runs the survey of the ТОС members from the project page.
+    context, page = login(browser, live_server, chair.email, next_url=f"/initiatives/{project.pk}/")
+    page.get_by_label("Опрос открыт до").fill((timezone.localtime() + timedelta(days=10)).strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_role("button", name="Провести опрос о поддержке").click()
+    expect(page.locator(".messages")).to_contain_text("Опрос о поддержке проекта опубликован")
+    expect(page.locator("#support-survey")).to_contain_text("дали 0 из 0")
+
+    # 2. A member answers on a phone.
+    phone_context, phone = login(browser, live_server, neighbour.email, viewport=PHONE, next_url="/surveys/")
+    phone.get_by_role("link", name="Поддержка инициативного проекта «Освещение аллеи»").click()
+    phone.get_by_role("link", name="Начать").click()
+    phone.get_by_label("Да, поддерживаю").check()
+    shoot(phone, "survey-answer-360")
+    phone.get_by_role("button", name="Сохранить и перейти к отправке").click()
+    phone.get_by_role("button", name="Отправить ответы").click()
+    expect(phone.locator("h1")).to_have_text("Спасибо, ответы приняты")
+    phone_context.close()
+
+    # 3. The project counts the answer; with it the support is enough to submit.
+    page.reload()
+    expect(page.locator("#support-survey")).to_contain_text("дали 1 из 1")
+    assert_accessible(page)
+    shoot(page, "survey-support")
+    check_narrow(page, assert_accessible, shoot, "survey-support")
+    expect(page.get_by_role("button", name="Внести проект в администрацию")).to_be_visible()
+
+    # 4. The council the act names is offered in the project form of this municipality.
+    page.goto(f"{live_server.url}/initiatives/new/")
+    page.get_by_label("Кто вносит проект").select_option(label="совет микрорайона")
+    shoot(page, "other-initiator")
+
+    # 5. Many ideas: the map groups them when zoomed out, and the list under it stays short.
+    from sosedi.initiatives.models import Idea
+
+    Idea.objects.bulk_create(
+        Idea(
+            author=neighbour,
+            municipality=saratov,
+            direction=direction(),
+            title=f"Идея {n}",
+            description="…",
+            lat=51.50 + (n % 10) * 0.01,
+            lon=45.95 + (n // 10) * 0.01,
+        )
+        for n in range(150)
+    )
+    page.goto(f"{live_server.url}/initiatives/map/")
+    page.wait_for_selector("#initiative-map .leaflet-marker-icon, #initiative-map .leaflet-interactive")
+    page.evaluate("window.scrollTo(0, 0)")
+    page.locator("#initiative-map .leaflet-control-zoom-out").click()
+    page.locator("#initiative-map .leaflet-control-zoom-out").click()
+    page.wait_for_selector("#initiative-map .initiative-cluster")
+    assert_accessible(page)
+    shoot(page, "map-groups")
+    context.close()

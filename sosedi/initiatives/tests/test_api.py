@@ -41,7 +41,14 @@ def test_detail_has_deadlines_decision_with_ground_and_support(client):
     )
     assert body["decision"]["kind"] == "reject" and body["decision"]["ground"]["number"] == 5
     assert body["decision"]["rework_offer"] == "Доработаем вместе."
-    assert body["support"] == {"signatures_online": 3, "signatures_paper": 0, "signatures": 3, "meeting": False}
+    assert body["support"] == {
+        "signatures_online": 3,
+        "signatures_paper": 0,
+        "signatures": 3,
+        "meeting": False,
+        "survey_yes": 0,
+        "survey_answered": 0,
+    }
     assert body["problem"] and body["deadline_basis"]["review"] == "ч. 6 ст. 26.1 131-ФЗ"
 
 

@@ -172,6 +172,8 @@ def test_support_shortfall_counts_signatures_against_the_municipal_minimum():
         "signatures_paper": 1,
         "signatures": 3,
         "meeting": 0,
+        "survey_yes": 0,
+        "survey_answered": 0,
     }
 
 
