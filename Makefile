@@ -45,9 +45,13 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Every capability's benchmark, each generating its own data set on the first run (about 20 minutes in all).
 bench: venv
 	bash bench/run.sh
 	bash bench/run_meetings.sh
+	bash bench/run_initiatives.sh
+	bash bench/run_knowledge.sh
+	bash bench/run_surveys.sh
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
