@@ -5,8 +5,8 @@ from ninja import NinjaAPI
 from sosedi.accounts.api import router as accounts_router
 from sosedi.initiatives.api import router as initiatives_router
 from sosedi.knowledge.api import router as knowledge_router
-from sosedi.practices.api import router as practices_router
 from sosedi.meetings.api import router as meetings_router
+from sosedi.practices.api import router as practices_router
 from sosedi.surveys.api import router as surveys_router
 from sosedi.territories.api import router as territories_router
 
