@@ -32,6 +32,7 @@ def practice(project, *, state=PracticeState.PROPOSED, decided_by=None, **fields
         municipality_id=project.municipality_id,
         tos_id=project.tos_id,
         project=project,
+        cost=fields.pop("cost", project.spent_amount),
         proposed_by=project.created_by,
         state=state,
         decided_by=decided_by or (project.created_by if decided else None),
