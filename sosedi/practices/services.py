@@ -32,7 +32,7 @@ def summary_from_project(project: InitiativeProject) -> str:
 
 @transaction.atomic
 def practice_propose(*, actor, project: InitiativeProject, summary: str, title: str = "") -> Practice:
-    project = InitiativeProject.objects.select_for_update().select_related("tos").get(pk=project.pk)
+    project = InitiativeProject.objects.select_for_update(of=("self",)).select_related("tos").get(pk=project.pk)
     errors: dict[str, list[str]] = {}
     if project.status != ProjectStatus.REPORTED:
         errors["__all__"] = [_("Предложить можно только реализованный проект с опубликованным отчётом.")]
