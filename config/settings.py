@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "sosedi.initiatives",
     "sosedi.surveys",
     "sosedi.knowledge",
+    "sosedi.practices",
     "sosedi.api",
 ]
 

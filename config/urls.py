@@ -22,6 +22,7 @@ urlpatterns = [
     path("initiatives/", include("sosedi.initiatives.urls")),
     path("surveys/", include("sosedi.surveys.urls")),
     path("knowledge/", include("sosedi.knowledge.urls")),
+    path("practices/", include("sosedi.practices.urls")),
     path("notifications/", include("sosedi.notifications.urls")),
     path("audit/", include("sosedi.core.urls_audit")),
     path("api/v1/", api.urls),

@@ -6,6 +6,7 @@ from sosedi.accounts.api import router as accounts_router
 from sosedi.initiatives.api import router as initiatives_router
 from sosedi.knowledge.api import router as knowledge_router
 from sosedi.meetings.api import router as meetings_router
+from sosedi.practices.api import router as practices_router
 from sosedi.surveys.api import router as surveys_router
 from sosedi.territories.api import router as territories_router
 
@@ -34,3 +35,4 @@ api.add_router("/", meetings_router)
 api.add_router("/", initiatives_router)
 api.add_router("/", surveys_router)
 api.add_router("/", knowledge_router)
+api.add_router("/", practices_router)

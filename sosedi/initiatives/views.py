@@ -17,6 +17,7 @@ from sosedi.core.forms_errors import apply_service_errors
 from sosedi.core.pagecache import cache_public_page
 from sosedi.knowledge.search import KNOWLEDGE_SCOPE
 from sosedi.meetings.models import AgendaItem, MeetingState, VoteState
+from sosedi.practices.models import Practice
 from sosedi.territories.models import Direction, Municipality, Tos
 
 from . import selectors, services, support_survey
@@ -322,6 +323,11 @@ def project_detail(request, pk):
     if perms["remark_project"]:
         context["remark_form"] = RemarkForm()
     context["milestones"] = project.milestones.select_related("added_by")
+    if project.status == ProjectStatus.REPORTED:  # a built project may go to the best-practice catalogue
+        context["practice"] = Practice.objects.filter(project=project).first()
+        context["can_propose_practice"] = not context["practice"] and user.has_perm(
+            "practices.propose_practice", project
+        )
     context["contributions"] = list(project.contributions.all())
     context["refunds"] = services.refunds(project)
     context["can_fund"] = project.status in services.FUNDING_STATUSES and services.keeps_funding_record(user, project)

@@ -215,6 +215,9 @@ class Command(BaseCommand):
         from sosedi.knowledge.demo import load as knowledge_demo
 
         knowledge_demo.load()
+        from sosedi.practices.demo import load as practices_demo
+
+        practices_demo()
         if not Notification.objects.filter(user=admin, kind="demo.welcome").exists():
             Notification.objects.create(
                 user=admin,

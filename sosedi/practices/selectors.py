@@ -1,0 +1,30 @@
+"""Reads of the catalogue: one query per page whatever the number of practices."""
+
+from sosedi.territories.models import Direction, Municipality
+
+from .models import Practice, PracticeState
+
+
+def catalogue(*, direction: str = "", municipality: str = ""):
+    qs = Practice.objects.filter(state=PracticeState.ACCEPTED).select_related("direction", "municipality", "tos")
+    if direction:
+        qs = qs.filter(direction__code=direction)
+    if municipality.isdigit():
+        qs = qs.filter(municipality_id=int(municipality))
+    return qs
+
+
+def filter_choices():
+    """Only the directions and municipalities that have accepted practices, so no filter leads to nothing."""
+    accepted = Practice.objects.filter(state=PracticeState.ACCEPTED)
+    directions = Direction.objects.filter(pk__in=accepted.values("direction_id")).order_by("position")
+    municipalities = Municipality.objects.filter(pk__in=accepted.values("municipality_id")).order_by("name")
+    return list(directions), list(municipalities)
+
+
+def review_queue():
+    return (
+        Practice.objects.filter(state=PracticeState.PROPOSED)
+        .select_related("direction", "municipality", "tos", "project", "proposed_by")
+        .order_by("created_at", "id")
+    )
