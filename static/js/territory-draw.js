@@ -26,7 +26,7 @@
         bounds = bounds ? bounds.extend(layer.getBounds()) : L.latLngBounds(layer.getBounds().getSouthWest(), layer.getBounds().getNorthEast());
       }
     });
-    if (bounds && bounds.isValid()) { map.fitBounds(bounds, { padding: [12, 12], maxZoom: 17 }); return true; }
+    if (bounds && bounds.isValid()) { map.fitBounds(bounds, { padding: [30, 30], maxZoom: 17 }); return true; }
     return false;
   }
 
