@@ -285,6 +285,10 @@ def load(tos_by_key: dict) -> None:
             actor=group[0], municipality=engels, initiator_kind=InitiatorKind.GROUP,
             title="Ремонт тротуара по ул. Тельмана",
             direction=_direction("roads"), lat=51.4983, lon=46.1242,
+            # A strip along the street: a group's project has no ТОС boundary to stand for its territory.
+            territory_geojson={"type": "Polygon", "coordinates": [[
+                [46.1228, 51.4979], [46.1256, 51.4979], [46.1256, 51.4987], [46.1228, 51.4987], [46.1228, 51.4979],
+            ]]},
             **_parts(
                 problem="Тротуар по ул. Тельмана (дома 1–15) разрушен, весной стоят лужи, пожилым трудно пройти.",
                 justification="Замена покрытия на асфальтобетон с бордюрами и водоотводом.",

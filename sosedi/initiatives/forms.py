@@ -1,8 +1,11 @@
 """Page forms. They parse and show errors; the rules themselves live in the services."""
 
+import json
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sosedi.territories.geometry import parse_boundary, to_geojson
 from sosedi.territories.models import Direction, Municipality, Tos
 
 from .models import ContributionKind, Decision, InitiativeProject, InitiatorKind, MilestoneKind, RejectionGround
@@ -55,6 +58,17 @@ class CommentForm(forms.Form):
 
 
 class ProjectForm(forms.ModelForm):
+    # A textarea of GeoJSON so the territory can be given without JavaScript; the drawing control fills it in.
+    territory_geojson = forms.CharField(
+        label=_("Территория на карте (GeoJSON: Polygon или MultiPolygon)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false", "class": "geojson"}),
+        help_text=_(
+            "Нарисуйте границу на карте или вставьте GeoJSON. У проекта ТОС можно оставить пустым — "
+            "территорией будет граница ТОС."
+        ),
+    )
+
     class Meta:
         model = InitiativeProject
         fields = [
@@ -69,6 +83,7 @@ class ProjectForm(forms.ModelForm):
             "participation",
             "budget_amount",
             "territory_description",
+            "territory_geojson",
             "other_info",
             "lat",
             "lon",
@@ -85,6 +100,19 @@ class ProjectForm(forms.ModelForm):
                 "other_info",
             )
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        stored = self.instance.territory_geojson if self.instance else None
+        # The model value is a dict; show it as JSON text, not as Python's repr.
+        self.initial["territory_geojson"] = json.dumps(stored, ensure_ascii=False) if stored else ""
+
+    def clean_territory_geojson(self):
+        text = (self.cleaned_data.get("territory_geojson") or "").strip()
+        if not text:
+            return None
+        # The same check as a ТОС boundary (closed, not self-intersecting, sane coordinates), with its messages.
+        return to_geojson(parse_boundary(text))
 
 
 class NewProjectForm(ProjectForm):

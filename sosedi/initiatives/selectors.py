@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db.models import Avg, Count, Exists, F, Min, OuterRef, Q, QuerySet
 from django.db.models.functions import Floor
 from django.utils import timezone
+from shapely.geometry import shape
 
 from sosedi.accounts.models import Role, RoleAssignment
 from sosedi.territories.models import Municipality
@@ -248,6 +249,34 @@ def project_detail(pk: int, *, user=None) -> InitiativeProject | None:
         "support_option__question__section__survey",
     )
     return _with_support(qs).filter(pk=pk).first()
+
+
+@dataclass(frozen=True)
+class Territory:
+    """What the project page draws for part 8, and the words it says without a map."""
+
+    kind: str  # "area" — drawn for the project; "tos" — the boundary of its ТОС
+    geojson: dict
+    corners: int
+    centre: tuple[float, float]  # (lat, lon)
+
+
+def project_territory(project: InitiativeProject) -> Territory | None:
+    if project.territory_geojson:
+        kind, geojson = "area", project.territory_geojson
+    elif project.tos_id and (project.tos.boundary_simplified or project.tos.boundary):
+        kind, geojson = "tos", project.tos.boundary_simplified or project.tos.boundary
+    else:
+        return None
+    geom = shape(geojson)
+    polygons = list(geom.geoms) if hasattr(geom, "geoms") else [geom]
+    inside = geom.representative_point()
+    return Territory(
+        kind=kind,
+        geojson=geojson,
+        corners=sum(len(p.exterior.coords) - 1 for p in polygons),
+        centre=(round(inside.y, 5), round(inside.x, 5)),
+    )
 
 
 def project_for_action(pk: int) -> InitiativeProject | None:

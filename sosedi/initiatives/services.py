@@ -20,6 +20,7 @@ from sosedi.core.rulesets import rule
 from sosedi.core.workdays import add_working_days
 from sosedi.meetings.models import AgendaItem, MeetingState, VoteState
 from sosedi.notifications.services import notify
+from sosedi.territories.geometry import parse_boundary, to_geojson
 from sosedi.territories.models import MembershipStatus
 
 from .models import (
@@ -264,7 +265,25 @@ def _project_errors(project: InitiativeProject) -> dict[str, list[str]]:
     ):
         errors["budget_amount"] = [_("Средства бюджета не могут превышать предварительный расчёт расходов.")]
     _check_point(project.lat, project.lon, errors)
+    _check_territory(project, errors)
     return errors
+
+
+def _check_territory(project: InitiativeProject, errors: dict[str, list[str]]) -> None:
+    """Part 8 on the map: a drawn polygon checked like a ТОС boundary and stored normalised, or — for a ТОС's
+    project — nothing, because the ТОС boundary is the territory."""
+    value = project.territory_geojson
+    if value in (None, "", {}):
+        project.territory_geojson = None
+        if project.tos_id is None:
+            errors["territory_geojson"] = [
+                _("Нарисуйте территорию проекта на карте: у проекта без ТОС она обязательна.")
+            ]
+        return
+    try:
+        project.territory_geojson = to_geojson(parse_boundary(value))
+    except ValidationError as error:
+        errors["territory_geojson"] = error.messages
 
 
 def other_initiators(municipality, *, on: date | None = None) -> dict[str, str]:

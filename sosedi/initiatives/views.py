@@ -296,6 +296,7 @@ def project_detail(request, pk):
         "project": project,
         "perms": perms,
         "members": selectors.group_members(project),
+        "territory": selectors.project_territory(project),
         "my_membership": my_membership,
         "signed": signed,
         "sign_problem": sign_problem,

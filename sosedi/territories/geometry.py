@@ -87,7 +87,7 @@ def parse_boundary(value: Any):
     kind = geojson.get("type")
     if kind not in ALLOWED_TYPES:
         shown = kind or "не указан"
-        raise _error(f"Граница ТОС должна быть многоугольником (Polygon или MultiPolygon), а не «{shown}».")
+        raise _error(f"Граница должна быть многоугольником (Polygon или MultiPolygon), а не «{shown}».")
     if "coordinates" not in geojson:
         raise _error("В границах нет координат.")
     _check_positions(geojson)

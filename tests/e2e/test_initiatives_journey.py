@@ -303,3 +303,52 @@ def test_survey_as_support_other_initiator_and_map_groups(browser, live_server, 
     assert_accessible(page)
     shoot(page, "map-groups")
     context.close()
+
+
+def test_territory_drawn_by_taps_on_a_phone(browser, live_server, shoot, assert_accessible):
+    """A ТОС chair draws the project's territory with four taps at 360 px and sees it on the project page."""
+    from sosedi.initiatives import services
+    from sosedi.initiatives.tests.factories import PARTS, direction
+
+    tos = TosFactory(name="ТОС «Берёзовый двор»", municipality=Municipality.objects.get(name="город Саратов"))
+    chair = ResidentFactory(email="draw@example.ru", last_name="Орлова", municipality=tos.municipality)
+    member(tos, chair)
+    grant(chair, Role.CHAIR, tos=tos)
+    project = services.project_create(
+        actor=chair,
+        municipality=tos.municipality,
+        initiator_kind="tos_body",
+        tos=tos,
+        title="Скамейки во дворе",
+        direction=direction(),
+        lat=51.53,
+        lon=46.03,
+        **PARTS,
+    )
+    context, page = login(
+        browser, live_server, chair.email, viewport=PHONE, next_url=f"/initiatives/{project.pk}/edit/"
+    )
+    draw = page.locator("#territory-draw")
+    expect(draw).to_be_visible()
+    draw.scroll_into_view_if_needed()
+    box = draw.bounding_box()
+    for dx, dy in ((0.3, 0.3), (0.7, 0.3), (0.7, 0.7), (0.3, 0.7), (0.5, 0.9)):
+        page.mouse.click(box["x"] + box["width"] * dx, box["y"] + box["height"] * dy)
+    expect(page.locator("#territory-draw-status")).to_contain_text("Точек: 5")
+    page.get_by_role("button", name="Отменить точку").click()
+    expect(page.locator("#territory-draw-status")).to_contain_text("Точек: 4")
+    for name in ("Отменить точку", "Очистить", "Готово"):
+        size = page.get_by_role("button", name=name).bounding_box()
+        assert size["height"] >= 44 and size["width"] >= 44
+    shoot(page, "territory-drawing-360")
+    page.get_by_role("button", name="Готово").click()
+    assert '"Polygon"' in page.locator("#id_territory_geojson").input_value()
+    assert_accessible(page)
+    page.get_by_role("button", name="Сохранить").click()
+    expect(page.locator(".messages")).to_contain_text("Проект сохранён")
+    expect(page.locator("#territory-map")).to_be_visible()
+    expect(page.locator(".territory-text")).to_contain_text("многоугольник из 4 точек")
+    project.refresh_from_db()
+    assert project.territory_geojson["type"] == "Polygon"
+    shoot(page, "territory-on-project-360")
+    context.close()

@@ -23,6 +23,12 @@ PARTS = {
     "territory_description": "г. Саратов, ул. Тестовая, двор домов 3–7.",
 }
 
+# A courtyard in Saratov, [долгота, широта]: the territory a project without a ТОС must draw.
+TERRITORY = {
+    "type": "Polygon",
+    "coordinates": [[[46.03, 51.53], [46.032, 51.53], [46.032, 51.531], [46.03, 51.531], [46.03, 51.53]]],
+}
+
 
 def direction() -> Direction:
     return Direction.objects.order_by("position").first()

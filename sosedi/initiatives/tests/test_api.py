@@ -149,3 +149,17 @@ def test_project_list_page_and_review_screen_queries_do_not_grow(client):
             sizes.append(len(ctx.captured_queries))
         counts.append(sizes)
     assert counts[0] == counts[1]
+
+
+def test_detail_gives_the_checked_territory(client):
+    chair_tos, chair = tos_with_chair()
+    # Pasted as a GeoJSON Feature in text; the API returns the stored, checked GeoJSON object.
+    ring = "[[46.0, 51.5], [46.01, 51.5], [46.01, 51.51], [46.0, 51.5]]"
+    text = '{"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [' + ring + "]}}"
+    project = tos_project(tos=chair_tos, chair=chair, territory_geojson=text)
+    services.project_open_support(actor=chair, project=project)
+    body = client.get(f"/api/v1/initiatives/{project.pk}").json()
+    assert body["territory_geojson"] == {
+        "type": "Polygon",
+        "coordinates": [[[46.0, 51.5], [46.01, 51.5], [46.01, 51.51], [46.0, 51.5]]],
+    }

@@ -1,6 +1,7 @@
 """«Иные лица» as initiators (ч. 2 ст. 26.1 131-ФЗ): only those the municipality's act names, in its rule set;
 the project form offers them only there."""
 
+import json
 from datetime import date
 
 import pytest
@@ -13,7 +14,7 @@ from sosedi.initiatives.models import InitiativeProject, InitiatorKind
 from sosedi.territories.models import Municipality
 from sosedi.territories.tests.factories import municipality
 
-from .factories import PARTS, direction, resident
+from .factories import PARTS, TERRITORY, direction, resident
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,7 @@ def create(actor, muni, **extra):
         municipality=muni,
         title="Сквер",
         direction=direction(),
-        **{**PARTS, **extra},
+        **{**PARTS, "territory_geojson": TERRITORY, **extra},
     )
 
 
@@ -113,6 +114,7 @@ def test_the_form_offers_other_initiators_only_where_allowed(client):
         "initiator_name": "Совет микрорайона «Северный»",
         "title": "Сквер у школы",
         "direction": direction().pk,
+        "territory_geojson": json.dumps(TERRITORY),
         **PARTS,
     }
     response = client.post("/initiatives/new/", data)

@@ -1,6 +1,7 @@
 """The initiative project: the nine parts of ч. 3 ст. 26.1, its territory and its initiator (ч. 2): an initiative
 group of confirmed residents of the required age, a ТОС's bodies, or a village head."""
 
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -11,18 +12,19 @@ from freezegun import freeze_time
 import config.urls  # noqa: F401  (the API builds its schemas on import; not under a frozen clock)
 from sosedi.core.models import AuditEvent
 from sosedi.initiatives import services
+from sosedi.initiatives.forms import ProjectForm
 from sosedi.initiatives.models import GroupMember, IdeaStatus, InitiativeProject, InitiatorKind, ProjectStatus
 from sosedi.notifications.models import Notification
 from sosedi.territories.tests.factories import municipality
 
-from .factories import PARTS, allow_signatures, direction, idea, resident, tos_project, tos_with_chair
+from .factories import PARTS, TERRITORY, allow_signatures, direction, idea, resident, tos_project, tos_with_chair
 
 pytestmark = pytest.mark.django_db
 
 
 def _group_project(initiator=None, **fields):
     initiator = initiator or resident()
-    data = {**PARTS, "title": "Ремонт тротуара", "direction": direction(), **fields}
+    data = {**PARTS, "title": "Ремонт тротуара", "direction": direction(), "territory_geojson": TERRITORY, **fields}
     return services.project_create(
         actor=initiator, municipality=municipality(), initiator_kind=InitiatorKind.GROUP, **data
     )
@@ -100,6 +102,7 @@ def test_village_head_names_themselves():
         initiator_name="Иванов И. И., староста с. Тестовое",
         direction=direction(),
         title="Колодец",
+        territory_geojson=TERRITORY,
         **PARTS,
     )
     assert services.group_shortfall(project) == ""
@@ -225,3 +228,91 @@ def test_a_draft_is_seen_only_by_its_initiators(client):
     client.force_login(project.created_by)
     assert client.get(f"/initiatives/{project.pk}/").status_code == 200
     assert project.title in client.get("/initiatives/").content.decode()
+
+
+# ---------------------------------------------------------------- territory on the map (part 8)
+
+OPEN_RING = {"type": "Polygon", "coordinates": [[[46.03, 51.53], [46.032, 51.53], [46.032, 51.531], [46.03, 51.531]]]}
+BOW_TIE = {
+    "type": "Polygon",
+    "coordinates": [[[46.03, 51.53], [46.032, 51.531], [46.032, 51.53], [46.03, 51.531], [46.03, 51.53]]],
+}
+A_LINE = {"type": "LineString", "coordinates": [[46.03, 51.53], [46.032, 51.531]]}
+OFF_EARTH = {"type": "Polygon", "coordinates": [[[46.03, 51.53], [246.0, 51.53], [46.032, 95.0], [46.03, 51.53]]]}
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("{не json", "формате GeoJSON"),
+        (OPEN_RING, "не замкнут"),
+        (BOW_TIE, "пересекает сама себя"),
+        (A_LINE, "«LineString»"),
+        (OFF_EARTH, "вне допустимых координат"),
+    ],
+)
+def test_bad_territory_is_refused_with_the_boundary_checks(value, words):
+    with pytest.raises(ValidationError) as error:
+        _group_project(territory_geojson=value)
+    assert words in error.value.message_dict["territory_geojson"][0]
+    assert not InitiativeProject.objects.exists()
+
+
+def test_territory_required_without_tos_and_optional_with_tos():
+    with pytest.raises(ValidationError) as error:
+        _group_project(territory_geojson=None)
+    assert "обязательна" in error.value.message_dict["territory_geojson"][0]
+    project = tos_project()  # a ТОС body's project: the ТОС boundary is its territory
+    assert project.territory_geojson is None
+    drawn = tos_project(territory_geojson=json.dumps(TERRITORY))
+    assert drawn.territory_geojson == TERRITORY  # stored as a checked dict, not as the text it came in
+
+
+def test_update_cannot_drop_the_territory_of_a_project_without_tos():
+    project = _group_project()
+    with pytest.raises(ValidationError) as error:
+        services.project_update(actor=project.created_by, project=project, territory_geojson=None)
+    assert "territory_geojson" in error.value.message_dict
+    project.refresh_from_db()
+    assert project.territory_geojson == TERRITORY
+
+
+def test_form_shows_the_territory_error_next_to_the_field(client):
+    project = _group_project()
+    client.force_login(project.created_by)
+    page = client.get(f"/initiatives/{project.pk}/edit/").content.decode()
+    assert "id_territory_geojson" in page and "Отменить точку" in page
+    data = {
+        name: getattr(project, name)
+        for name in ProjectForm.Meta.fields
+        if name not in ("direction", "territory_geojson")
+    }
+    data = {k: ("" if v is None else v) for k, v in data.items()}
+    data.update(direction=project.direction_id, territory_geojson=json.dumps(BOW_TIE))
+    response = client.post(f"/initiatives/{project.pk}/edit/", data)
+    assert response.status_code == 200
+    assert "пересекает сама себя" in response.content.decode()
+    data["territory_geojson"] = json.dumps(
+        {"type": "Polygon", "coordinates": [[[46.0, 51.5], [46.01, 51.5], [46.01, 51.51], [46.0, 51.5]]]}
+    )
+    assert client.post(f"/initiatives/{project.pk}/edit/", data).status_code == 302
+    project.refresh_from_db()
+    assert project.territory_geojson["coordinates"][0][1] == [46.01, 51.5]
+    page = client.get(project.get_absolute_url()).content.decode()
+    assert 'id="territory-map"' in page and "многоугольник из 3 точек" in page
+
+
+def test_tos_project_page_shows_the_tos_boundary_as_its_territory(client):
+    project = tos_project()
+    client.force_login(project.created_by)  # a draft is seen by its authors only
+    page = client.get(project.get_absolute_url()).content.decode()
+    assert "граница ТОС" in page and 'id="territory-geojson"' in page
+
+
+def test_someone_else_cannot_edit_the_territory(client):
+    project = _group_project()
+    client.force_login(resident())
+    response = client.post(f"/initiatives/{project.pk}/edit/", {"territory_geojson": json.dumps(BOW_TIE)})
+    assert response.status_code in (403, 404)
+    project.refresh_from_db()
+    assert project.territory_geojson == TERRITORY

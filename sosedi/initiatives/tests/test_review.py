@@ -69,7 +69,7 @@ def test_submission_needs_support_and_freezes_the_deadlines():
 def test_a_group_too_small_cannot_submit():
     from sosedi.initiatives.models import InitiatorKind
 
-    from .factories import PARTS, direction
+    from .factories import PARTS, TERRITORY, direction
 
     allow_signatures(min_signatures=0)
     person = resident()
@@ -79,6 +79,7 @@ def test_a_group_too_small_cannot_submit():
         initiator_kind=InitiatorKind.GROUP,
         direction=direction(),
         title="Тротуар",
+        territory_geojson=TERRITORY,
         **PARTS,
     )
     services.project_open_support(actor=person, project=project)

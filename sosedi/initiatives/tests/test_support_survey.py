@@ -17,7 +17,7 @@ from sosedi.surveys import services as surveys
 from sosedi.surveys.models import Audience, SurveyState
 from sosedi.territories.tests.factories import TosFactory, municipality
 
-from .factories import PARTS, direction, resident, tos_project
+from .factories import PARTS, TERRITORY, direction, resident, tos_project
 
 pytestmark = pytest.mark.django_db
 
@@ -135,6 +135,7 @@ def test_an_initiator_who_may_not_run_surveys_is_told_whom_to_ask():
         initiator_kind=InitiatorKind.GROUP,
         title="Сквер у школы",
         direction=direction(),
+        territory_geojson=TERRITORY,
         **PARTS,
     )
     with pytest.raises(ValidationError) as error:
