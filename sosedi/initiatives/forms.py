@@ -88,6 +88,8 @@ class ProjectForm(forms.ModelForm):
             "lat",
             "lon",
         ]
+        # The model's field has no Russian name of its own; without this the form showed «Direction».
+        labels = {"direction": _("Направление")}
         widgets = {
             name: forms.Textarea(attrs={"rows": 3})
             for name in (

@@ -316,3 +316,10 @@ def test_someone_else_cannot_edit_the_territory(client):
     assert response.status_code in (403, 404)
     project.refresh_from_db()
     assert project.territory_geojson == TERRITORY
+
+
+def test_form_labels_every_field_in_russian(client):
+    project = _group_project()
+    client.force_login(project.created_by)
+    page = client.get(f"/initiatives/{project.pk}/edit/").content.decode()
+    assert '<label for="id_direction">Направление' in page and "Direction" not in page
