@@ -111,14 +111,14 @@ class _LocalPages:
             self._pages.move_to_end(key)
             return page[0], page[1]
 
-    def put(self, key: str, content: bytes, content_type: str, limit: int) -> None:
+    def put(self, key: str, content: bytes, content_type: str, limit: int, timeout: float = TIMEOUT) -> None:
         size = len(content) + len(key)
         if size > limit // 8:  # one huge page must not push out the many small ones
             return
         with self._lock:
             if key in self._pages:
                 self._drop(key)
-            self._pages[key] = (content, content_type, time.monotonic() + TIMEOUT)
+            self._pages[key] = (content, content_type, time.monotonic() + timeout)
             self._bytes += size
             while self._bytes > limit:
                 self._drop(next(iter(self._pages)))
@@ -143,6 +143,25 @@ def _local_limit() -> int:
     """Bytes of pages this process keeps; 0 turns the local copy off (as with a per-process memory cache,
     which needs none)."""
     return getattr(settings, "PAGE_CACHE_LOCAL_BYTES", 0)
+
+
+def read_through(key: str):
+    """(content, content_type) cached under `key`: this process's copy, else the shared cache's (then kept
+    here too), else None. Keys must carry the versions of what the content shows (see _LocalPages)."""
+    limit = _local_limit()
+    hit = _local.get(key) if limit else None
+    if hit is None:
+        hit = cache.get(key)
+        if hit is not None and limit:
+            _local.put(key, *hit, limit)
+    return hit
+
+
+def store(key: str, content: bytes, content_type: str, timeout: float = TIMEOUT) -> None:
+    """Cache `content` under `key` in the shared cache and in this process's copy, for `timeout` seconds."""
+    cache.set(key, (content, content_type), timeout)
+    if limit := _local_limit():
+        _local.put(key, content, content_type, limit, timeout)
 
 
 def _cacheable(request) -> bool:
@@ -226,12 +245,7 @@ def _serve(request, render, scopes=(REGISTRY,), stamped=()):
     key = f"page:{versions}:{htmx}:{request.get_full_path()}"
     if stamped:
         return _serve_stamped(request, render, key, stamped)
-    limit = _local_limit()
-    hit = _local.get(key) if limit else None
-    if hit is None:
-        hit = cache.get(key)
-        if hit is not None and limit:
-            _local.put(key, *hit, limit)
+    hit = read_through(key)
     if hit is not None:
         content, content_type = hit
         response = HttpResponse(content, content_type=content_type)
@@ -239,9 +253,7 @@ def _serve(request, render, scopes=(REGISTRY,), stamped=()):
         return response
     response = render(request)
     if _storable(response):
-        cache.set(key, (response.content, response["Content-Type"]), TIMEOUT)
-        if limit:
-            _local.put(key, response.content, response["Content-Type"], limit)
+        store(key, response.content, response["Content-Type"])
     return response
 
 

@@ -22,7 +22,7 @@ import hashlib
 import html
 import re
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from django.conf import settings
@@ -36,7 +36,7 @@ from django.utils.safestring import SafeString, mark_safe
 from sosedi.core.pagecache import content_version
 
 from .models import Audience, Material, MaterialKind
-from .text import cut_query, lemma, query_lemmas, words
+from .text import MAX_QUERY_WORDS, cut_query, lemma, query_lemmas, words
 
 KNOWLEDGE_SCOPE = "knowledge"
 TITLE_WEIGHT = 3  # every query word in the title
@@ -71,7 +71,8 @@ class SearchResult:
     hits: list[Hit]
     total: int
     facets: Facets
-    corrected: str = ""  # the query actually searched when a typo was corrected
+    corrected: str = ""  # the query actually searched when a typo was corrected, in the reader's word order
+    corrections: dict[str, str] = field(default_factory=dict)  # each corrected word → the word searched
     partial: bool = False  # not every word matched: results match some of them
     total_capped: bool = False  # more than `total` (COUNT_CAP) materials match
     cached: bool = False  # served from the result cache
@@ -305,6 +306,38 @@ def _sample(qs, titled, terms: list[str], *, want: int) -> _Sample:
 # ------------------------------------------------------------------ entry point
 
 
+@dataclass(frozen=True)
+class Question:
+    """A search as typed, and the same search as the database is asked it. Word order and letter case change
+    no result (every word, else any, in title or text; snippets mark a set of lemmas), so the answer is found
+    and cached for `terms` — «жители проект» and «Проект жители» are one question — and only what echoes the
+    typing (the query, a correction in the reader's word order) is added per request."""
+
+    query: str  # as typed, cut to MAX_QUERY_CHARS
+    typed: tuple[str, ...]  # the words searched, lowercase, in typed order
+    terms: tuple[str, ...]  # the same, distinct and sorted: what is searched and the cache key
+
+    @property
+    def empty(self) -> bool:
+        return not self.terms
+
+
+def ask(query: str) -> Question:
+    """PostgreSQL stems the words as typed; SQLite matches the lemmas stored at publication. Both take the
+    first MAX_QUERY_WORDS words of two letters or more, or numbers («26.1», «131»)."""
+    query = cut_query(query)
+    if _is_postgres():
+        typed = [w.lower() for w in words(query) if len(w) > 1 or w.isdigit()][:MAX_QUERY_WORDS]
+    else:
+        typed = query_lemmas(query)
+    return Question(query=query, typed=tuple(typed), terms=tuple(sorted(set(typed))))
+
+
+def corrected_as_typed(question: Question, corrections: dict[str, str]) -> str:
+    """The query actually searched, in the reader's word order: «устав кварум» → «устав кворум»."""
+    return " ".join(corrections.get(t, t) for t in question.typed) if corrections else ""
+
+
 def result_cache_key(*asked) -> str:
     """The cache key of a search answer, or "" when the result cache is off. The knowledge content version is
     part of it: a publication anywhere makes every cached answer unreachable (each process sees the new version
@@ -316,7 +349,7 @@ def result_cache_key(*asked) -> str:
 
 
 def search_materials(
-    query: str,
+    query: str | Question,
     *,
     kind: str = "",
     audience: str = "",
@@ -325,27 +358,31 @@ def search_materials(
     offset: int = 0,
     use_cache: bool = True,
 ) -> SearchResult:
-    query = cut_query(query)
-    lemmas = query_lemmas(query)
-    if not lemmas:
-        return SearchResult(query=query, lemmas=[], hits=[], total=0, facets=Facets())
-    key = result_cache_key("result", query, kind, audience, direction, limit, offset) if use_cache else ""
-    if key and (found := cache.get(key)) is not None:
-        found.cached = True
-        return found
-    result = _search(query, lemmas, kind=kind, audience=audience, direction=direction, limit=limit, offset=offset)
-    if key:
-        for hit in result.hits:
-            # The snippet is cut; the text need not travel to the cache (a shared Redis in production).
-            hit.material.__dict__.pop("search_text", None)
-        cache.set(key, result, settings.KNOWLEDGE_SEARCH_CACHE_SECONDS)
-    return result
+    question = query if isinstance(query, Question) else ask(query)
+    if question.empty:
+        return SearchResult(query=question.query, lemmas=[], hits=[], total=0, facets=Facets())
+    key = result_cache_key("result", question.terms, kind, audience, direction, limit, offset) if use_cache else ""
+    result = cache.get(key) if key else None
+    cached = result is not None
+    if result is None:
+        result = _search(question.terms, kind=kind, audience=audience, direction=direction, limit=limit, offset=offset)
+        if key:
+            for hit in result.hits:
+                # The snippet is cut; the text need not travel to the cache (a shared Redis in production).
+                hit.material.__dict__.pop("search_text", None)
+            cache.set(key, result, settings.KNOWLEDGE_SEARCH_CACHE_SECONDS)
+    return replace(
+        result,
+        query=question.query,
+        corrected=corrected_as_typed(question, result.corrections),
+        cached=cached,
+    )
 
 
-def _search(query, lemmas, *, kind, audience, direction, limit, offset) -> SearchResult:
+def _search(terms, *, kind, audience, direction, limit, offset) -> SearchResult:
+    """The answer to a question's `terms` (distinct and sorted), the same however it was typed."""
+    terms = list(terms)
     postgres = _is_postgres()
-    # PostgreSQL stems the words as typed; SQLite matches the lemmas stored at publication.
-    terms = [w for w in words(query) if len(w) > 1 or w.isdigit()][:8] if postgres else lemmas
     offset = min(offset, COUNT_CAP)
     want = offset + limit
     narrowed = bool(kind or audience or direction)
@@ -361,14 +398,15 @@ def _search(query, lemmas, *, kind, audience, direction, limit, offset) -> Searc
                     "SELECT set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)"
                 )
         found = _find(base, titled, terms, want=want)
-        corrected = ""
+        corrections = {}
         if found is None:
             fixed = _corrected(terms)
             if fixed != terms:
                 found = _find(base, titled, fixed, want=want)
-                corrected = " ".join(fixed) if found else ""
+                if found:
+                    corrections = {t: f for t, f in zip(terms, fixed, strict=True) if t != f}
         if found is None:
-            return SearchResult(query=query, lemmas=lemmas, hits=[], total=0, facets=Facets())
+            return SearchResult(query="", lemmas=_lemmas(terms), hits=[], total=0, facets=Facets())
         terms, every, sample = found
         facets = sample.facets
         if narrowed:
@@ -382,7 +420,7 @@ def _search(query, lemmas, *, kind, audience, direction, limit, offset) -> Searc
             .only(*SHOWN_FIELDS)
             .in_bulk([pk for pk, _score in ranked])
         )
-    shown_lemmas = lemmas if not corrected else [lemma(t) for t in terms]
+    shown_lemmas = _lemmas(terms)
     hits = [
         Hit(
             material=rows[pk],
@@ -393,15 +431,20 @@ def _search(query, lemmas, *, kind, audience, direction, limit, offset) -> Searc
         if pk in rows  # SQLite reads without a transaction: a material deleted in between is left out
     ]
     return SearchResult(
-        query=query,
+        query="",
         lemmas=shown_lemmas,
         hits=hits,
         total=sample.total,
         facets=facets,
-        corrected=corrected,
+        corrections=corrections,
         partial=not every,
         total_capped=sample.capped,
     )
+
+
+def _lemmas(terms: list[str]) -> list[str]:
+    """Distinct lemmas of the searched words, for marking snippets (on SQLite the words are lemmas already)."""
+    return list(dict.fromkeys(lemma(t) for t in terms)) if _is_postgres() else list(terms)
 
 
 # What a result shows (the page and the API); the bodies stay in the database.

@@ -8,6 +8,7 @@ from schemathesis.checks import (
 )
 
 from sosedi.knowledge import services
+from sosedi.knowledge.api import SearchOut
 
 from .factories import draft, editor, published, reviewer
 
@@ -105,3 +106,29 @@ def test_search_over_the_cap_says_more_and_leaves_facet_counts_out(client, libra
     again = client.get("/api/v1/knowledge/search", {"q": "кворум"})
     assert first["X-Search-Cache"] == "miss" and again["X-Search-Cache"] == "hit"
     assert again.json() == first.json()
+
+
+def test_the_same_words_in_another_order_are_one_cached_answer(client, library, settings):
+    settings.KNOWLEDGE_SEARCH_CACHE_SECONDS = 60
+    first = client.get("/api/v1/knowledge/search", {"q": "кварум пратокол"})
+    again = client.get("/api/v1/knowledge/search", {"q": "Пратокол  кварум"})
+    assert first["X-Search-Cache"] == "miss" and again["X-Search-Cache"] == "hit"
+    a, b = first.json(), again.json()
+    assert a["query"] == "кварум пратокол" and b["query"] == "Пратокол  кварум"
+    assert a["corrected"] == "кворум протокол" and b["corrected"] == "протокол кворум"
+    assert b["hits"] == a["hits"] and {h["title"] for h in a["hits"]} == {"Кворум собрания", "Протокол собрания"}
+    assert SearchOut.model_validate(b).total == a["total"]  # the cached answer keeps the documented shape
+
+
+def test_a_cached_answer_is_served_from_this_process_until_a_publication(client, library, settings):
+    from django.core.cache import cache
+
+    settings.KNOWLEDGE_SEARCH_CACHE_SECONDS = 60
+    settings.PAGE_CACHE_LOCAL_BYTES = 1 << 20
+    settings.PAGE_CACHE_VERSION_TTL = 0
+    client.get("/api/v1/knowledge/search", {"q": "кворум"})
+    cache.clear()  # the shared cache lost it: this process's copy answers
+    assert client.get("/api/v1/knowledge/search", {"q": "кворум"})["X-Search-Cache"] == "hit"
+    published(editor(), reviewer(), title="Кворум конференции", body="<p>Делегаты.</p>")
+    fresh = client.get("/api/v1/knowledge/search", {"q": "кворум"})
+    assert fresh["X-Search-Cache"] == "miss" and "Кворум конференции" in [h["title"] for h in fresh.json()["hits"]]

@@ -230,3 +230,21 @@ def test_results_are_cached_until_the_knowledge_base_changes(settings):
     published(author, checker, title="Гранты для ТОС", body="<p>Заявка.</p>")
     fresh = search_materials("гранты")
     assert not fresh.cached and fresh.total == 2
+
+
+def test_word_order_and_letter_case_ask_one_question(library, settings):
+    settings.KNOWLEDGE_SEARCH_CACHE_SECONDS = 60
+    first = search_materials("собрание кворум")
+    again = search_materials("Кворум СОБРАНИЕ")
+    assert not first.cached and again.cached  # one cached answer for both
+    assert titles(again) == titles(first) == titles(search_materials("кворум собрание", use_cache=False))
+    assert again.query == "Кворум СОБРАНИЕ"  # the echo is the reader's own
+    assert not search_materials("собрание").cached  # fewer words: another question
+
+
+def test_a_correction_is_shown_in_the_readers_word_order(library, settings):
+    settings.KNOWLEDGE_SEARCH_CACHE_SECONDS = 60
+    first = search_materials("кварум пратокол")
+    again = search_materials("Пратокол кварум")
+    assert again.cached and titles(again) == titles(first) == ["Протокол собрания (шаблон)"]
+    assert first.corrected == "кворум протокол" and again.corrected == "протокол кворум"
