@@ -254,9 +254,11 @@ def _action_project(request, pk):
 
 
 def _closed_meeting_items(project):
+    """Decisions of the ТОС's closed собрания, the newest 50 — as a queryset that a form field can still filter
+    (a sliced one cannot be)."""
     if project.tos_id is None:
         return AgendaItem.objects.none()
-    return (
+    items = (
         AgendaItem.objects.filter(
             meeting__tos=project.tos,
             meeting__state=MeetingState.CLOSED,
@@ -264,12 +266,17 @@ def _closed_meeting_items(project):
             decided=True,
         )
         .select_related("meeting")
-        .order_by("-meeting__starts_at")[:50]
+        .order_by("-meeting__starts_at")
     )
+    return items.filter(pk__in=list(items.values_list("pk", flat=True)[:50]))
 
 
 def project_detail(request, pk):
-    project = _project(request, pk)
+    return _project_page(request, _project(request, pk))
+
+
+def _project_page(request, project, **sent_forms):
+    """The project page; `sent_forms` are forms of the page sent back with errors, shown in place of empty ones."""
     user = request.user
     perms = {
         name: user.has_perm(f"initiatives.{name}", project)
@@ -316,7 +323,7 @@ def project_detail(request, pk):
             member_form=MemberForm(),
             paper_form=PaperSignatureForm(initial={"signed_on": today}),
             protocol_form=ProtocolForm(),
-            meeting_items=_closed_meeting_items(project),
+            meeting_form=MeetingLinkForm(items=_closed_meeting_items(project), auto_id="meeting_%s"),
             survey_options=support_survey.linkable_options(project) if "survey" in context["methods"] else [],
             survey_form=SurveyCreateForm(),
             signatures=selectors.signatures(project),
@@ -341,6 +348,7 @@ def project_detail(request, pk):
             complete_form=CompleteForm(initial={"completed_on": today}),
             report_form=ReportForm(),
         )
+    context.update(sent_forms)
     return render(request, "initiatives/project_detail.html", context)
 
 
@@ -455,19 +463,17 @@ def paper_signature(request, pk):
 @login_required
 def meeting_link(request, pk):
     project = _manage(request, pk)
-    form = MeetingLinkForm(request.POST)
-    item = None
+    form = MeetingLinkForm(request.POST, items=_closed_meeting_items(project), auto_id="meeting_%s")
     if form.is_valid():
-        item = AgendaItem.objects.select_related("meeting").filter(pk=form.cleaned_data["item"]).first()
-    if item is None:
-        messages.error(request, _("Выберите вопрос повестки завершённого собрания."))
-    else:
-        _attempt(
-            request,
-            lambda: services.support_meeting_link(actor=request.user, project=project, item=item),
-            _("Решение собрания приложено к проекту."),
-        )
-    return _back_to(pk, "support")
+        try:
+            services.support_meeting_link(actor=request.user, project=project, item=form.cleaned_data["item"])
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Решение собрания приложено к проекту."))
+            return _back_to(pk, "support")
+    # The page again, with the choice and its error next to the field, as the other forms of the project do.
+    return _project_page(request, _project(request, pk), meeting_form=form)
 
 
 @require_POST
