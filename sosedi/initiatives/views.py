@@ -332,10 +332,12 @@ def _project_page(request, project, **sent_forms):
         context["remark_form"] = RemarkForm()
     context["milestones"] = project.milestones.select_related("added_by")
     if project.status == ProjectStatus.REPORTED:  # a built project may go to the best-practice catalogue
-        context["practice"] = Practice.objects.filter(project=project).first()
-        context["can_propose_practice"] = not context["practice"] and user.has_perm(
-            "practices.propose_practice", project
-        )
+        practice = context["practice"] = Practice.objects.filter(project=project).first()
+        if practice is None:
+            context["can_propose_practice"] = user.has_perm("practices.propose_practice", project)
+        else:  # after a decline its leaders see the reason and may send the proposal again
+            practice.project = project
+            context["can_propose_again"] = user.has_perm("practices.propose_again", practice)
     context["contributions"] = list(project.contributions.all())
     context["refunds"] = services.refunds(project)
     context["can_fund"] = project.status in services.FUNDING_STATUSES and services.keeps_funding_record(user, project)
