@@ -2,6 +2,8 @@
 -- request; BENCH_PARAMS (written by bench/run_initiatives.sh) holds municipalities and town centres of the data
 -- set. Scenarios ending in "_nocache" send a session cookie, so the page cache is bypassed and every request is
 -- rendered. done() prints one JSON line.
+-- bench/report.lua, found next to this script whatever the working directory.
+local report = dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "report.lua")
 local params = dofile(os.getenv("BENCH_PARAMS"))
 local scenario = os.getenv("SCENARIO")
 local statuses = { "collecting", "submitted", "published", "supported", "rejected", "implementing", "reported" }
@@ -51,10 +53,5 @@ request = function()
 end
 
 done = function(summary, latency, requests)
-  local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
-    + summary.errors.status
-  io.write(string.format(
-    '{"scenario":"%s","requests":%d,"rps":%.1f,"p50_ms":%.1f,"p95_ms":%.1f,"p99_ms":%.1f,"errors":%d}\n',
-    scenario, summary.requests, summary.requests / (summary.duration / 1e6),
-    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000, errors))
+  report(scenario, summary, latency)
 end

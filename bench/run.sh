@@ -95,18 +95,7 @@ measure() {  # scenario → one JSON line, with the share of the CPU that others
 
 for scenario in trivial registry registry_filtered tos_page map locate api_list; do
   [ -z "${ONLY:-}" ] || [[ " $ONLY " == *" $scenario "* ]] || continue
-  best="" best_other=101
-  for attempt in $(seq 1 "$ATTEMPTS"); do
-    wait_quiet
-    line=$(measure "$scenario")
-    [[ $line == '{"scenario"'*'}' ]] || { echo "$scenario: the measurement failed: $line" >&2; exit 1; }
-    echo "$line"
-    other=$(.venv/bin/python -c 'import json, sys; print(json.loads(sys.argv[1])["other_pct"])' "$line")
-    # Keep the least disturbed attempt; stop as soon as one was clean.
-    [ "$other" -lt "$best_other" ] && { best=$line; best_other=$other; }
-    [ "$other" -le "$MAX_OTHER" ] && break
-  done
-  echo "$best" >> "$LINES"
+  measure_best "$LINES" "$scenario"
 done
 # The table and the verdict against the issue's targets: p95 < 100 ms each; registry ≥ ½ of /healthz throughput.
 .venv/bin/python - "$LINES" >> "$OUT" <<'PY'

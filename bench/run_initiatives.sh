@@ -87,17 +87,7 @@ measure() {  # scenario → one JSON line, with the share of the CPU that others
 for scenario in trivial projects projects_filtered ideas map_page map_region map_town map_street api_list \
   projects_nocache ideas_nocache; do
   [ -z "${ONLY:-}" ] || [[ " $ONLY " == *" $scenario "* ]] || continue
-  best="" best_other=101
-  for attempt in $(seq 1 "$ATTEMPTS"); do
-    wait_quiet
-    line=$(measure "$scenario")
-    [[ $line == '{"scenario"'*'}' ]] || { echo "$scenario: the measurement failed: $line" >&2; exit 1; }
-    echo "$line"
-    other=$(.venv/bin/python -c 'import json, sys; print(json.loads(sys.argv[1])["other_pct"])' "$line")
-    [ "$other" -lt "$best_other" ] && { best=$line; best_other=$other; }
-    [ "$other" -le "$MAX_OTHER" ] && break
-  done
-  echo "$best" >> "$WORK/lines"
+  measure_best "$WORK/lines" "$scenario"
 done
 
 .venv/bin/python - "$WORK/lines" "$STAMP" "$N_IDEAS" "$N_PROJECTS" "$CONNECTIONS" "$DURATION" "$WORKERS" \

@@ -111,7 +111,7 @@ measure() {  # scenario path identity voting → one JSON line
     cast=$(.venv/bin/python -c 'import json, sys; print(json.load(sys.stdin)["ballots"])' < "$WORK/voter.out")
     line="${line%\}},\"ballots_during\":$cast}"
   fi
-  echo "$line"
+  echo "${line%\}},\"attempt\":$ATTEMPT}"
 }
 
 # scenario path identity voting: anonymous visitors (page cache) and a signed-in participant (rendered for them);
@@ -128,19 +128,7 @@ member_page_voting /meetings/$MEETING/ member yes
 while read -r scenario path identity voting; do
   [ -n "$scenario" ] || continue
   [ -z "${ONLY:-}" ] || [[ " $ONLY " == *" $scenario "* ]] || continue
-  best="" best_other=101
-  for attempt in $(seq 1 "$ATTEMPTS"); do
-    wait_quiet
-    line=$(measure "$scenario" "$path" "$identity" "$voting")
-    [[ $line == '{"scenario"'*'}' ]] || { echo "$scenario: the measurement failed: $line" >&2; exit 1; }
-    line="${line%\}},\"attempt\":$attempt}"
-    echo "$line"
-    other=$(.venv/bin/python -c 'import json, sys; print(json.loads(sys.argv[1])["other_pct"])' "$line")
-    # Keep the least disturbed attempt; stop as soon as one was clean.
-    [ "$other" -lt "$best_other" ] && { best=$line; best_other=$other; }
-    [ "$other" -le "$MAX_OTHER" ] && break
-  done
-  echo "$best" >> "$WORK/lines"
+  measure_best "$WORK/lines" "$scenario" "$path" "$identity" "$voting"
 done <<< "$SCENARIOS"
 
 .venv/bin/python - "$WORK/tally.out" "$WORK/lines" "$STAMP" "$CONNECTIONS" "$DURATION" "$WORKERS" "$THREADS" \

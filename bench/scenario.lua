@@ -1,5 +1,7 @@
 -- wrk scenario: SCENARIO env picks the kind of request; params.lua (written by run.sh) holds the data set's ids
 -- and town centres. done() prints one JSON line with p50/p95/p99 latency (ms), requests/s and errors.
+-- bench/report.lua, found next to this script whatever the working directory.
+local report = dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "report.lua")
 local params = dofile(os.getenv("BENCH_PARAMS"))
 local scenario = os.getenv("SCENARIO")
 local counter = 0
@@ -38,10 +40,5 @@ request = function()
 end
 
 done = function(summary, latency, requests)
-  local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
-    + summary.errors.status
-  io.write(string.format(
-    '{"scenario":"%s","requests":%d,"rps":%.1f,"p50_ms":%.1f,"p95_ms":%.1f,"p99_ms":%.1f,"errors":%d}\n',
-    scenario, summary.requests, summary.requests / (summary.duration / 1e6),
-    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000, errors))
+  report(scenario, summary, latency)
 end

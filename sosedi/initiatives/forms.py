@@ -3,6 +3,7 @@
 import json
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sosedi.territories.geometry import parse_boundary, to_geojson
@@ -162,7 +163,25 @@ class PaperSignatureForm(forms.Form):
 
 
 class MeetingLinkForm(forms.Form):
-    item = forms.IntegerField(label=_("Вопрос повестки"), widget=forms.Select)
+    """The decision of a closed собрание of the project's ТОС; `items` are those the page offers, so a value
+    that is not among them (forged or gone stale) is an error next to the field."""
+
+    item = forms.ModelChoiceField(
+        label=_("Решение собрания ТОС о поддержке"),
+        queryset=None,
+        empty_label=None,
+        error_messages={
+            "required": _("Выберите вопрос повестки завершённого собрания."),
+            "invalid_choice": _("Выберите вопрос повестки завершённого собрания ТОС из списка."),
+        },
+    )
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = items
+        self.fields["item"].label_from_instance = lambda item: (
+            f"{item.meeting.title}, {timezone.localtime(item.meeting.starts_at):%d.%m.%Y}: {item.title}"
+        )
 
 
 class SurveyLinkForm(forms.Form):

@@ -254,9 +254,11 @@ def _action_project(request, pk):
 
 
 def _closed_meeting_items(project):
+    """Decisions of the ТОС's closed собрания, the newest 50 — as a queryset that a form field can still filter
+    (a sliced one cannot be)."""
     if project.tos_id is None:
         return AgendaItem.objects.none()
-    return (
+    items = (
         AgendaItem.objects.filter(
             meeting__tos=project.tos,
             meeting__state=MeetingState.CLOSED,
@@ -264,12 +266,17 @@ def _closed_meeting_items(project):
             decided=True,
         )
         .select_related("meeting")
-        .order_by("-meeting__starts_at")[:50]
+        .order_by("-meeting__starts_at")
     )
+    return items.filter(pk__in=list(items.values_list("pk", flat=True)[:50]))
 
 
 def project_detail(request, pk):
-    project = _project(request, pk)
+    return _project_page(request, _project(request, pk))
+
+
+def _project_page(request, project, **sent_forms):
+    """The project page; `sent_forms` are forms of the page sent back with errors, shown in place of empty ones."""
     user = request.user
     perms = {
         name: user.has_perm(f"initiatives.{name}", project)
@@ -316,7 +323,7 @@ def project_detail(request, pk):
             member_form=MemberForm(),
             paper_form=PaperSignatureForm(initial={"signed_on": today}),
             protocol_form=ProtocolForm(),
-            meeting_items=_closed_meeting_items(project),
+            meeting_form=MeetingLinkForm(items=_closed_meeting_items(project), auto_id="meeting_%s"),
             survey_options=support_survey.linkable_options(project) if "survey" in context["methods"] else [],
             survey_form=SurveyCreateForm(),
             signatures=selectors.signatures(project),
@@ -325,10 +332,12 @@ def project_detail(request, pk):
         context["remark_form"] = RemarkForm()
     context["milestones"] = project.milestones.select_related("added_by")
     if project.status == ProjectStatus.REPORTED:  # a built project may go to the best-practice catalogue
-        context["practice"] = Practice.objects.filter(project=project).first()
-        context["can_propose_practice"] = not context["practice"] and user.has_perm(
-            "practices.propose_practice", project
-        )
+        practice = context["practice"] = Practice.objects.filter(project=project).first()
+        if practice is None:
+            context["can_propose_practice"] = user.has_perm("practices.propose_practice", project)
+        else:  # after a decline its leaders see the reason and may send the proposal again
+            practice.project = project
+            context["can_propose_again"] = user.has_perm("practices.propose_again", practice)
     context["contributions"] = list(project.contributions.all())
     context["refunds"] = services.refunds(project)
     context["can_fund"] = project.status in services.FUNDING_STATUSES and services.keeps_funding_record(user, project)
@@ -341,6 +350,7 @@ def project_detail(request, pk):
             complete_form=CompleteForm(initial={"completed_on": today}),
             report_form=ReportForm(),
         )
+    context.update(sent_forms)
     return render(request, "initiatives/project_detail.html", context)
 
 
@@ -366,6 +376,22 @@ def _report(request, error: ValidationError):
         messages.error(request, message)
 
 
+def _attempt(request, call, done: str) -> None:
+    """Run one service call sent from a form on the project page: a refusal becomes error messages, success
+    the message `done`. The caller then redirects back, so each form there is a plain POST."""
+    try:
+        call()
+    except ValidationError as error:
+        _report(request, error)
+    else:
+        messages.success(request, done)
+
+
+def _back_to(pk, section: str):
+    """Back to the project page, scrolled to the section whose form was sent."""
+    return redirect(reverse("initiatives:project", args=[pk]) + "#" + section)
+
+
 ACTIONS = {
     "open_support": (services.project_open_support, _("Сбор поддержки начат: проект виден всем.")),
     "sign": (services.signature_sign, _("Ваша подпись учтена. Спасибо!")),
@@ -385,12 +411,7 @@ def project_action(request, pk, action):
         call, done = ACTIONS[action]
     else:
         raise Http404
-    try:
-        call(actor=request.user, project=project)
-    except ValidationError as error:
-        _report(request, error)
-    else:
-        messages.success(request, done)
+    _attempt(request, lambda: call(actor=request.user, project=project), done)
     return redirect(project)
 
 
@@ -411,15 +432,14 @@ def group_add(request, pk):
         if person is None:
             messages.error(request, _("Пользователь с такой почтой не найден: пусть сначала зарегистрируется."))
         else:
-            try:
-                services.group_member_add(actor=request.user, project=project, user=person)
-            except ValidationError as error:
-                _report(request, error)
-            else:
-                messages.success(request, _("Приглашение отправлено. Участник должен подтвердить его сам."))
+            _attempt(
+                request,
+                lambda: services.group_member_add(actor=request.user, project=project, user=person),
+                _("Приглашение отправлено. Участник должен подтвердить его сам."),
+            )
     else:
         messages.error(request, _("Укажите адрес электронной почты."))
-    return redirect(reverse("initiatives:project", args=[pk]) + "#group")
+    return _back_to(pk, "group")
 
 
 @login_required
@@ -445,20 +465,17 @@ def paper_signature(request, pk):
 @login_required
 def meeting_link(request, pk):
     project = _manage(request, pk)
-    form = MeetingLinkForm(request.POST)
-    item = None
+    form = MeetingLinkForm(request.POST, items=_closed_meeting_items(project), auto_id="meeting_%s")
     if form.is_valid():
-        item = AgendaItem.objects.select_related("meeting").filter(pk=form.cleaned_data["item"]).first()
-    if item is None:
-        messages.error(request, _("Выберите вопрос повестки завершённого собрания."))
-    else:
         try:
-            services.support_meeting_link(actor=request.user, project=project, item=item)
+            services.support_meeting_link(actor=request.user, project=project, item=form.cleaned_data["item"])
         except ValidationError as error:
-            _report(request, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Решение собрания приложено к проекту."))
-    return redirect(reverse("initiatives:project", args=[pk]) + "#support")
+            return _back_to(pk, "support")
+    # The page again, with the choice and its error next to the field, as the other forms of the project do.
+    return _project_page(request, _project(request, pk), meeting_form=form)
 
 
 @require_POST
@@ -469,13 +486,12 @@ def survey_link(request, pk):
     option = None
     if form.is_valid():
         option = support_survey.linkable_options(project).filter(pk=form.cleaned_data["option"]).first()
-    try:
-        support_survey.link(actor=request.user, project=project, option=option)
-    except ValidationError as error:
-        _report(request, error)
-    else:
-        messages.success(request, _("Опрос приложен: его итоги — поддержка проекта."))
-    return redirect(reverse("initiatives:project", args=[pk]) + "#support")
+    _attempt(
+        request,
+        lambda: support_survey.link(actor=request.user, project=project, option=option),
+        _("Опрос приложен: его итоги — поддержка проекта."),
+    )
+    return _back_to(pk, "support")
 
 
 @require_POST
@@ -485,16 +501,15 @@ def survey_create(request, pk):
     form = SurveyCreateForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Укажите дату и время, до которых опрос открыт."))
-        return redirect(reverse("initiatives:project", args=[pk]) + "#support")
-    try:
-        support_survey.create_from_template(
+        return _back_to(pk, "support")
+    _attempt(
+        request,
+        lambda: support_survey.create_from_template(
             actor=request.user, project=project, closes_at=form.cleaned_data["closes_at"]
-        )
-    except ValidationError as error:
-        _report(request, error)
-    else:
-        messages.success(request, _("Опрос о поддержке проекта опубликован для жителей территории и приложен."))
-    return redirect(reverse("initiatives:project", args=[pk]) + "#support")
+        ),
+        _("Опрос о поддержке проекта опубликован для жителей территории и приложен."),
+    )
+    return _back_to(pk, "support")
 
 
 @require_POST
@@ -503,22 +518,21 @@ def protocol_upload(request, pk):
     project = _manage(request, pk)
     form = ProtocolForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
-            services.support_protocol_upload(
+        _attempt(
+            request,
+            lambda: services.support_protocol_upload(
                 actor=request.user,
                 project=project,
                 file=form.cleaned_data["file"],
                 meeting_date=form.cleaned_data["meeting_date"],
-            )
-        except ValidationError as error:
-            _report(request, error)
-        else:
-            messages.success(request, _("Протокол приложен к проекту."))
+            ),
+            _("Протокол приложен к проекту."),
+        )
     else:
         for errors in form.errors.values():
             for message in errors:
                 messages.error(request, message)
-    return redirect(reverse("initiatives:project", args=[pk]) + "#support")
+    return _back_to(pk, "support")
 
 
 @require_POST
@@ -527,15 +541,14 @@ def remark_add(request, pk):
     project = _action_project(request, pk)
     form = RemarkForm(request.POST)
     if form.is_valid():
-        try:
-            services.remark_add(actor=request.user, project=project, text=form.cleaned_data["text"])
-        except ValidationError as error:
-            _report(request, error)
-        else:
-            messages.success(request, _("Замечание отправлено в администрацию."))
+        _attempt(
+            request,
+            lambda: services.remark_add(actor=request.user, project=project, text=form.cleaned_data["text"]),
+            _("Замечание отправлено в администрацию."),
+        )
     else:
         messages.error(request, _("Напишите замечание или предложение."))
-    return redirect(reverse("initiatives:project", args=[pk]) + "#remarks")
+    return _back_to(pk, "remarks")
 
 
 @login_required
@@ -585,15 +598,14 @@ def milestone_add(request, pk):
     project = _implement(request, pk)
     form = MilestoneForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
-            services.milestone_add(actor=request.user, project=project, **form.cleaned_data)
-        except ValidationError as error:
-            _report(request, error)
-        else:
-            messages.success(request, _("Этап добавлен."))
+        _attempt(
+            request,
+            lambda: services.milestone_add(actor=request.user, project=project, **form.cleaned_data),
+            _("Этап добавлен."),
+        )
     else:
         _form_errors(request, form)
-    return redirect(reverse("initiatives:project", args=[pk]) + "#implementation")
+    return _back_to(pk, "implementation")
 
 
 @require_POST
@@ -602,15 +614,14 @@ def project_complete(request, pk):
     project = _implement(request, pk)
     form = CompleteForm(request.POST)
     if form.is_valid():
-        try:
-            services.project_complete(actor=request.user, project=project, **form.cleaned_data)
-        except ValidationError as error:
-            _report(request, error)
-        else:
-            messages.success(request, _("Реализация завершена. Опубликуйте отчёт в срок, указанный на странице."))
+        _attempt(
+            request,
+            lambda: services.project_complete(actor=request.user, project=project, **form.cleaned_data),
+            _("Реализация завершена. Опубликуйте отчёт в срок, указанный на странице."),
+        )
     else:
         _form_errors(request, form)
-    return redirect(reverse("initiatives:project", args=[pk]) + "#implementation")
+    return _back_to(pk, "implementation")
 
 
 @require_POST
@@ -619,15 +630,14 @@ def project_report(request, pk):
     project = _implement(request, pk)
     form = ReportForm(request.POST)
     if form.is_valid():
-        try:
-            services.project_report(actor=request.user, project=project, **form.cleaned_data)
-        except ValidationError as error:
-            _report(request, error)
-        else:
-            messages.success(request, _("Отчёт опубликован."))
+        _attempt(
+            request,
+            lambda: services.project_report(actor=request.user, project=project, **form.cleaned_data),
+            _("Отчёт опубликован."),
+        )
     else:
         _form_errors(request, form)
-    return redirect(reverse("initiatives:project", args=[pk]) + "#implementation")
+    return _back_to(pk, "implementation")
 
 
 @require_POST
@@ -636,15 +646,14 @@ def contribution_add(request, pk):
     project = _action_project(request, pk)
     form = ContributionForm(request.POST)
     if form.is_valid():
-        try:
-            services.contribution_add(actor=request.user, project=project, **form.cleaned_data)
-        except ValidationError as error:
-            _report(request, error)
-        else:
-            messages.success(request, _("Участие записано."))
+        _attempt(
+            request,
+            lambda: services.contribution_add(actor=request.user, project=project, **form.cleaned_data),
+            _("Участие записано."),
+        )
     else:
         _form_errors(request, form)
-    return redirect(reverse("initiatives:project", args=[pk]) + "#funding")
+    return _back_to(pk, "funding")
 
 
 @require_POST
@@ -656,14 +665,13 @@ def contribution_receive(request, pk, contribution_pk):
         raise Http404
     form = ReceivedForm(request.POST)
     if form.is_valid():
-        try:
-            services.contribution_receive(
+        _attempt(
+            request,
+            lambda: services.contribution_receive(
                 actor=request.user, contribution=contribution, amount=form.cleaned_data["amount"]
-            )
-        except ValidationError as error:
-            _report(request, error)
-        else:
-            messages.success(request, _("Поступление отмечено."))
+            ),
+            _("Поступление отмечено."),
+        )
     else:
         _form_errors(request, form)
-    return redirect(reverse("initiatives:project", args=[pk]) + "#funding")
+    return _back_to(pk, "funding")

@@ -29,5 +29,17 @@ def practice_is_accepted(user, practice) -> bool:
     return getattr(practice, "state", None) == "accepted"
 
 
+@rules.predicate
+def practice_is_declined(user, practice) -> bool:
+    return getattr(practice, "state", None) == "declined"
+
+
 decides_practices = is_association_staff | is_administrator
 proposes_practice = project_is_reported & (is_project_initiator | is_project_tos_body | is_administrator)
+
+
+@rules.predicate
+def proposes_its_project(user, practice) -> bool:
+    """Whoever may propose the practice's project may send the proposal again: the same people, the same rule."""
+    project = getattr(practice, "project", None)
+    return project is not None and proposes_practice.test(user, project)

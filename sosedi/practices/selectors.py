@@ -1,5 +1,6 @@
 """Reads of the catalogue: one query per page whatever the number of practices."""
 
+from sosedi.core.models import AuditEvent
 from sosedi.territories.models import Direction, Municipality
 
 from .models import Practice, PracticeState
@@ -28,3 +29,13 @@ def review_queue():
         .select_related("direction", "municipality", "tos", "project", "proposed_by")
         .order_by("created_at", "id")
     )
+
+
+def earlier_decline_reasons(practices) -> dict[int, str]:
+    """For proposals sent again after a decline: the reason of the latest decline, read from the audit log (the
+    row itself holds only the current proposal). One query for the whole queue."""
+    ids = [str(p.pk) for p in practices]
+    events = AuditEvent.objects.filter(
+        action="practice.declined", object_type=Practice._meta.label_lower, object_id__in=ids
+    ).order_by("seq")
+    return {int(e.object_id): e.payload.get("reason", "") for e in events.only("object_id", "payload")}

@@ -30,6 +30,13 @@ def summary_from_project(project: InitiativeProject) -> str:
     return "\n\n".join(parts)
 
 
+def _summary(summary: str, errors: dict[str, list[str]]) -> str:
+    summary = (summary or "").strip()
+    if len(summary) < MIN_SUMMARY:
+        errors["summary"] = [_("Опишите практику: что сделано, какой результат, сколько стоило, кто участвовал.")]
+    return summary
+
+
 @transaction.atomic
 def practice_propose(*, actor, project: InitiativeProject, summary: str, title: str = "") -> Practice:
     project = InitiativeProject.objects.select_for_update(of=("self",)).select_related("tos").get(pk=project.pk)
@@ -40,9 +47,7 @@ def practice_propose(*, actor, project: InitiativeProject, summary: str, title: 
         _require(actor, "practices.propose_practice", project)
         if Practice.objects.filter(project=project).exists():
             errors["__all__"] = [_("Этот проект уже предложен в каталог.")]
-    summary = (summary or "").strip()
-    if len(summary) < MIN_SUMMARY:
-        errors["summary"] = [_("Опишите практику: что сделано, какой результат, сколько стоило, кто участвовал.")]
+    summary = _summary(summary, errors)
     if errors:
         raise ValidationError(errors)
     practice = Practice(
@@ -88,5 +93,49 @@ def practice_decide(*, actor, practice: Practice, accept: bool, reason: str = ""
     proposer = practice.proposed_by
     transaction.on_commit(
         lambda: notify(user=proposer, kind=f"practices.{practice.state}", title=title, body=reason, url=url)
+    )
+    return practice
+
+
+@transaction.atomic
+def practice_propose_again(*, actor, practice: Practice, summary: str, title: str = "") -> Practice:
+    """After a decline the project's leaders may improve the text and send it again. The same row goes back to
+    the reviewers (a project has one practice, a database constraint); the decision it replaces — reason, who,
+    when — stays in the audit log, where the review queue finds the reason."""
+    practice = Practice.objects.select_for_update(of=("self",)).select_related("project").get(pk=practice.pk)
+    if practice.state != PracticeState.DECLINED:
+        raise ValidationError({"__all__": [_("Предложить снова можно только практику, которую отклонили.")]})
+    _require(actor, "practices.propose_again", practice)
+    errors: dict[str, list[str]] = {}
+    summary = _summary(summary, errors)
+    if errors:
+        raise ValidationError(errors)
+    declined = {
+        "reason": practice.decline_reason,
+        "declined_by": practice.decided_by_id,
+        "declined_at": practice.decided_at.isoformat(),
+    }
+    practice.title = (title or "").strip() or practice.title
+    practice.summary = summary
+    practice.state = PracticeState.PROPOSED
+    practice.proposed_by = actor
+    practice.decided_by, practice.decided_at, practice.decline_reason = None, None, ""
+    practice.save(
+        update_fields=[
+            "title",
+            "summary",
+            "state",
+            "proposed_by",
+            "decided_by",
+            "decided_at",
+            "decline_reason",
+            "updated_at",
+        ]
+    )
+    audit_record(
+        actor=actor,
+        action="practice.proposed_again",
+        obj=practice,
+        payload={"project": practice.project_id, "declined": declined},
     )
     return practice

@@ -13,7 +13,7 @@ from sosedi.initiatives.models import InitiativeProject
 
 from . import selectors, services
 from .forms import DecideForm, ProposeForm
-from .models import Practice
+from .models import Practice, PracticeState
 
 PAGE_SIZE = 20
 
@@ -53,22 +53,34 @@ def detail(request, pk):
 
 @login_required
 def propose(request, project_pk):
+    """The first proposal of a project, or — after a decline — the same proposal again with a better text."""
     project = get_object_or_404(InitiativeProject.objects.select_related("tos", "municipality"), pk=project_pk)
-    if not request.user.has_perm("practices.propose_practice", project):
+    declined = Practice.objects.filter(project=project, state=PracticeState.DECLINED).first()
+    if declined is not None:
+        declined.project = project
+        allowed = request.user.has_perm("practices.propose_again", declined)
+    else:
+        allowed = request.user.has_perm("practices.propose_practice", project)
+    if not allowed:
         raise PermissionDenied
     if request.method == "POST":
         form = ProposeForm(request.POST)
         if form.is_valid():
             try:
-                services.practice_propose(actor=request.user, project=project, **form.cleaned_data)
+                if declined is not None:
+                    services.practice_propose_again(actor=request.user, practice=declined, **form.cleaned_data)
+                else:
+                    services.practice_propose(actor=request.user, project=project, **form.cleaned_data)
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
                 messages.success(request, "Практика предложена в каталог. Сотрудники ассоциации рассмотрят её.")
                 return redirect(project.get_absolute_url())
+    elif declined is not None:  # the text they sent, to be improved after the reason
+        form = ProposeForm(initial={"title": declined.title, "summary": declined.summary})
     else:
         form = ProposeForm(initial={"title": project.title, "summary": services.summary_from_project(project)})
-    return render(request, "practices/propose.html", {"form": form, "project": project})
+    return render(request, "practices/propose.html", {"form": form, "project": project, "declined": declined})
 
 
 @login_required
@@ -80,8 +92,10 @@ def review(request):
 
 def _review_page(request, failed=None, failed_form=None, status=200):
     # Each proposal has its own form; the prefix keeps the radio buttons' ids unique on the page.
+    queue = list(selectors.review_queue())
+    earlier = selectors.earlier_decline_reasons(queue)
     items = [
-        (p, failed_form if failed == p.pk else DecideForm(auto_id=f"p{p.pk}_%s")) for p in selectors.review_queue()
+        (p, failed_form if failed == p.pk else DecideForm(auto_id=f"p{p.pk}_%s"), earlier.get(p.pk)) for p in queue
     ]
     return render(request, "practices/review.html", {"items": items}, status=status)
 

@@ -83,3 +83,37 @@ def test_chair_proposes_staff_accept_and_a_visitor_finds_it_on_a_phone(
     assert_accessible(page)
     shoot(page, "visitor-detail-360")
     context.close()
+
+
+def test_after_a_decline_the_chair_reads_the_reason_and_proposes_again_on_a_phone(
+    browser, live_server, story, shoot, assert_accessible
+):
+    from sosedi.accounts.models import User
+    from sosedi.practices import services
+
+    project = story
+    proposed = services.practice_propose(
+        actor=project.created_by, project=project, summary="Разбили цветники у вокзала силами жителей, два субботника."
+    )
+    services.practice_decide(
+        actor=User.objects.get(email="staff@example.ru"),
+        practice=proposed,
+        accept=False,
+        reason="Нет цифр: сколько стоило?",
+    )
+    context, page = login(browser, live_server, "chair@example.ru", viewport=PHONE, next_url=project.get_absolute_url())
+    expect(page.locator("#practice-declined")).to_contain_text("Причина: Нет цифр: сколько стоило?")
+    page.get_by_role("link", name="Предложить снова").click()
+    expect(page.locator("main")).to_contain_text("Нет цифр: сколько стоило?")
+    summary = page.get_by_label("Что сделано, какой результат, сколько стоило, кто участвовал")
+    expect(summary).to_contain_text("два субботника")
+    summary.fill("Разбили цветники на 600 м² у вокзала: 480 000 ₽, из них 22 500 ₽ — платежи жителей; 40 участников.")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert_accessible(page)
+    shoot(page, "propose-again-360")
+    page.get_by_role("button", name="Предложить снова").click()
+    expect(page.locator("#implementation")).to_contain_text("предложен в каталог лучших практик: предложена")
+    context.close()
+    proposed.refresh_from_db()
+    assert proposed.state == PracticeState.PROPOSED and "22 500 ₽" in proposed.summary
+    assert Practice.objects.count() == 1

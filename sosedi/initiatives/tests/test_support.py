@@ -289,3 +289,28 @@ def test_sign_and_paper_pages_without_javascript(client):
     )
     assert response.status_code == 302
     assert project.signatures.filter(source="paper").count() == 1
+
+
+def test_meeting_link_page_offers_the_decision_and_shows_a_forged_choice_next_to_the_field(client):
+    tos, chair = tos_with_chair()
+    project = tos_project(tos, chair)
+    services.project_open_support(actor=chair, project=project)
+    item = approving_meeting(tos, chair)
+    other, other_chair = tos_with_chair()
+    foreign = approving_meeting(other, other_chair)
+    client.force_login(chair)
+    page = client.get(f"/initiatives/{project.pk}/").content.decode()
+    assert f'<option value="{item.pk}"' in page and f'<option value="{foreign.pk}"' not in page
+    for forged in (str(foreign.pk), "999999", "не число", ""):
+        response = client.post(f"/initiatives/{project.pk}/meeting/", {"item": forged})
+        assert response.status_code == 200, forged  # the page again, not a redirect
+        html = response.content.decode()
+        field = html[html.index('id="meeting_item"') :]
+        error = "Выберите вопрос повестки завершённого собрания"
+        assert 'id="meeting_item_error"' in field and error in field[: field.index("</form>")], forged
+        project.refresh_from_db()
+        assert project.meeting_item_id is None
+    response = client.post(f"/initiatives/{project.pk}/meeting/", {"item": str(item.pk)})
+    assert response.status_code == 302 and response["Location"].endswith("#support")
+    project.refresh_from_db()
+    assert project.meeting_item == item

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from sosedi.accounts.tests.factories import UserFactory
 from sosedi.initiatives.tests.factories import tos_with_chair
+from sosedi.practices import services
 from sosedi.practices.models import Practice, PracticeState
 from sosedi.territories.tests.factories import TosFactory, municipality
 
@@ -92,3 +93,30 @@ def test_staff_declines_without_reason_gets_the_error_next_to_the_field(client):
     assert ok.status_code == 302
     proposed.refresh_from_db()
     assert proposed.state == PracticeState.ACCEPTED
+
+
+def test_after_a_decline_the_initiator_sees_the_reason_and_proposes_again_through_the_page(client):
+    project = reported_project()
+    declined = practice(project)
+    services.practice_decide(actor=staff(), practice=declined, accept=False, reason="Мало подробностей.")
+    declined.refresh_from_db()
+    assert "Мало подробностей" not in client.get(project.get_absolute_url()).content.decode()  # not public
+    client.force_login(UserFactory())
+    assert "Предложить снова" not in client.get(project.get_absolute_url()).content.decode()
+    client.force_login(project.created_by)
+    detail = client.get(project.get_absolute_url()).content.decode()
+    assert "Причина: Мало подробностей." in detail and "Предложить снова" in detail
+    url = reverse("practices:propose", args=[project.pk])
+    form = client.get(url).content.decode()
+    assert "Мало подробностей." in form and declined.summary in form and "Предложить снова</button>" in form
+    bad = client.post(url, {"title": declined.title, "summary": "Да."})
+    assert bad.status_code == 200 and "Опишите практику" in bad.content.decode()
+    ok = client.post(url, {"title": declined.title, "summary": SUMMARY})
+    assert ok.status_code == 302
+    declined.refresh_from_db()
+    assert (declined.state, declined.summary) == (PracticeState.PROPOSED, SUMMARY)
+    assert Practice.objects.count() == 1
+    assert "предложен в каталог лучших практик: предложена" in client.get(project.get_absolute_url()).content.decode()
+    client.force_login(staff())
+    queue = client.get(reverse("practices:review")).content.decode()
+    assert "Предложено снова после отказа. Прежняя причина: Мало подробностей." in queue

@@ -142,3 +142,56 @@ def test_only_staff_decide(role):
         services.practice_decide(actor=user, practice=proposed, accept=True)
     with pytest.raises(PermissionDenied):
         services.practice_decide(actor=proposed.proposed_by, practice=proposed, accept=True)
+
+
+BETTER = "Цветники на 600 м²: 1 200 растений, газон 450 м²; 480 000 ₽, из них 22 500 ₽ — платежи жителей; фото."
+
+
+def test_a_declined_proposal_is_proposed_again_as_the_same_row_and_the_decline_stays_in_the_audit_log():
+    project = reported_project()
+    first = services.practice_propose(actor=project.created_by, project=project, summary=SUMMARY)
+    services.practice_decide(actor=staff(), practice=first, accept=False, reason="Нет фотографий результата.")
+    again = services.practice_propose_again(actor=project.created_by, practice=first, summary=BETTER, title="Цветы")
+    assert again.pk == first.pk and Practice.objects.count() == 1
+    again.refresh_from_db()
+    assert (again.state, again.summary, again.title) == (PracticeState.PROPOSED, BETTER, "Цветы")
+    assert (again.decided_by, again.decided_at, again.decline_reason) == (None, None, "")
+    event = AuditEvent.objects.get(action="practice.proposed_again", object_id=str(again.pk))
+    assert event.payload["declined"]["reason"] == "Нет фотографий результата."
+    assert services.practice_decide(actor=staff(), practice=again, accept=True).state == PracticeState.ACCEPTED
+
+
+def test_the_review_queue_shows_the_earlier_reason_of_a_proposal_sent_again():
+    from sosedi.practices import selectors
+
+    practice(reported_project())  # a first proposal: no earlier reason
+    again = practice(reported_project())
+    services.practice_decide(actor=staff(), practice=again, accept=False, reason="Мало подробностей.")
+    services.practice_propose_again(actor=again.proposed_by, practice=again, summary=BETTER)
+    services.practice_decide(actor=staff(), practice=again, accept=False, reason="Нет фотографий.")
+    services.practice_propose_again(actor=again.proposed_by, practice=again, summary=BETTER + " Фото есть.")
+    queue = selectors.review_queue()
+    assert len(queue) == 2
+    assert selectors.earlier_decline_reasons(queue) == {again.pk: "Нет фотографий."}  # the latest decline
+
+
+@pytest.mark.parametrize("state", [PracticeState.PROPOSED, PracticeState.ACCEPTED], ids=lambda s: s.value)
+def test_only_a_declined_practice_is_proposed_again(state):
+    existing = practice(reported_project(), state=state)
+    with pytest.raises(ValidationError, match="только практику, которую отклонили"):
+        services.practice_propose_again(actor=existing.proposed_by, practice=existing, summary=BETTER)
+    existing.refresh_from_db()
+    assert existing.state == state and existing.summary != BETTER
+    assert not AuditEvent.objects.filter(action="practice.proposed_again").exists()
+
+
+def test_proposing_again_needs_the_proposing_permission_and_a_real_summary():
+    declined = practice(reported_project(), state=PracticeState.DECLINED)
+    for outsider in (UserFactory(), staff()):
+        with pytest.raises(PermissionDenied):
+            services.practice_propose_again(actor=outsider, practice=declined, summary=BETTER)
+    with pytest.raises(ValidationError) as error:
+        services.practice_propose_again(actor=declined.proposed_by, practice=declined, summary="Исправили.")
+    assert "summary" in error.value.message_dict
+    declined.refresh_from_db()
+    assert declined.state == PracticeState.DECLINED
