@@ -104,23 +104,25 @@ def _condition(sql: str, params: list) -> RawSQL:
     return RawSQL(sql, params, output_field=BooleanField())  # noqa: S611
 
 
-def _match(terms: list[str], *, every: bool, title_only: bool = False, negate: bool = False) -> RawSQL:
-    """A WHERE condition on knowledge_material: the terms (all or any) in title and text, or in the title only.
-    The reader's words travel as parameters (websearch_to_tsquery and FTS5 phrases accept any text)."""
+def _match_text(terms: list[str], *, every: bool, title_only: bool = False) -> str:
+    """The parameter of a match condition: the terms, all or any. The reader's words only ever travel as this
+    parameter (websearch_to_tsquery and FTS5 phrases accept any text)."""
     if _is_postgres():
         # PostgreSQL stems the words as typed; «or» joins them for the any-word pass.
-        column = "title_vector" if title_only else "search_vector"
-        sql = f'"knowledge_material"."{column}" @@ websearch_to_tsquery(\'russian\', %s)'
-        text = " ".join(terms) if every else " or ".join(terms)
-        return _condition(f"NOT ({sql})" if negate else sql, [text])
+        return " ".join(terms) if every else " or ".join(terms)
     # SQLite: the terms are lemmas, each an FTS5 phrase (quotes doubled), so no FTS5 syntax comes from the reader.
     phrases = ['"' + term.replace('"', '""') + '"' for term in terms]
     expression = (" AND " if every else " OR ").join(phrases)
-    if title_only:
-        expression = f"lemmas_title : ({expression})"
-    operator = "NOT IN" if negate else "IN"
-    sql = f'"knowledge_material"."id" {operator} (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)'  # noqa: S608
-    return _condition(sql, [expression])
+    return f"lemmas_title : ({expression})" if title_only else expression
+
+
+def _match(text: str, *, title_only: bool = False) -> RawSQL:
+    """A WHERE condition on knowledge_material: `text` (see _match_text) in title and text, or in the title."""
+    if _is_postgres():
+        column = "title_vector" if title_only else "search_vector"
+        return _condition(f'"knowledge_material"."{column}" @@ websearch_to_tsquery(\'russian\', %s)', [text])
+    sql = f'"knowledge_material"."id" IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)'  # noqa: S608
+    return _condition(sql, [text])
 
 
 # ------------------------------------------------------------------ typo correction
@@ -213,45 +215,43 @@ def snippet(text: str, lemmas: list[str], *, width: int = SNIPPET_CHARS) -> Safe
 
 
 # ------------------------------------------------------------------ one pass over the first matches
+# Stand-ins for the values a search puts in its statement: the statement is compiled by the ORM once per shape
+# (database, every word or any, which filters) and the stand-ins replaced by the values on each search. Compiling
+# two querysets cost ~2 ms of a ~15 ms uncached search. Control characters: no reader's text can equal them.
+_SENTINELS = {name: f"\x01{name}\x01" for name in ("match", "title_all", "title_some", "kind", "direction")}
 
 
-@dataclass
-class _Sample:
-    facets: Facets
-    total: int  # at most COUNT_CAP
-    capped: bool
-    ranked: list[tuple[int, int]]  # (id, score) of the best `want` matches, best first
-
-
-def _sample(qs, titled, terms: list[str], *, want: int) -> _Sample:
-    """Everything but the rows shown, in one statement over at most COUNT_CAP + 1 matches of `qs` and as many
-    materials of `titled` (the same filters, no text condition) with every query word in the title. Both are
-    taken through the GIN/FTS5 indexes in storage order, so a word found in 19,000 texts costs about a thousand
-    narrow rows each and no text is read:
-    - the number of matches and facet counts by kind, audience and direction;
-    - the ranking tiers: every query word in the title (score 3), some (2), text only (1); in each, shorter
-      title first, then newer. Exact while a tier has at most COUNT_CAP + 1 members; past that, the order is
-      that of the first members found (a common word's thousands of matches differ in nothing the reader
-      asked for)."""
+@lru_cache(maxsize=64)
+def _compiled(vendor: str, cap: int, every: bool, narrowed: bool, kind: bool, audience: str, direction: bool):
+    stand_in = {
+        "kind": _SENTINELS["kind"] if kind else "",
+        "audience": audience,
+        "direction": _SENTINELS["direction"] if direction else "",
+    }
+    base = Material.objects.public()
+    titled = _filtered(base, **stand_in)
+    qs = base.filter(_match(_SENTINELS["match"]))
+    if narrowed:
+        qs = _filtered(qs, **stand_in)
     sample = (
         qs.order_by()
         .annotate(
-            t_all=_match(terms, every=True, title_only=True),
-            t_some=_match(terms, every=False, title_only=True),
+            t_all=_match(_SENTINELS["title_all"], title_only=True),
+            t_some=_match(_SENTINELS["title_some"], title_only=True),
             title_length=Length("search_title"),
         )
         .values_list("id", "kind", "for_residents", "for_activists", "for_officials", "title_length", "t_all", "t_some")
     )
-    sample_sql, sample_params = sample[: COUNT_CAP + 1].query.sql_with_params()
+    sample_sql, sample_params = sample[: cap + 1].query.sql_with_params()
     title_tier = (
         titled.order_by()
-        .filter(_match(terms, every=True, title_only=True))
+        .filter(_match(_SENTINELS["title_all"], title_only=True))
         .annotate(title_length=Length("search_title"))
         .values_list("id", "title_length")
     )
-    title_sql, title_params = title_tier[: COUNT_CAP + 1].query.sql_with_params()
+    title_sql, title_params = title_tier[: cap + 1].query.sql_with_params()
     # One probe of the directions index for all sampled ids (PostgreSQL), not one per id.
-    in_sample = "= ANY(ARRAY(SELECT id FROM s))" if _is_postgres() else "IN (SELECT id FROM s)"
+    in_sample = "= ANY(ARRAY(SELECT id FROM s))" if vendor == "postgresql" else "IN (SELECT id FROM s)"
 
     def flag(column):
         return f"SUM(CASE WHEN s.{column} THEN 1 ELSE 0 END)"
@@ -277,8 +277,52 @@ def _sample(qs, titled, terms: list[str], *, want: int) -> _Sample:
             FROM s WHERE NOT s.t_all ORDER BY s.t_some DESC, s.len, s.id DESC LIMIT %s
         ) c12
     """  # noqa: S608
+    return statement, (*sample_params, *title_params)
+
+
+def _sample_statement(*, every: bool, narrowed: bool, filters: dict):
+    """The sample statement and its parameters (with stand-ins) for this shape of search."""
+    audience = filters.get("audience", "")
+    return _compiled(
+        connection.vendor,
+        COUNT_CAP,
+        every,
+        narrowed,
+        bool(filters.get("kind")),
+        audience if audience in ("resident", "activist", "official") else "",
+        bool(filters.get("direction")),
+    )
+
+
+@dataclass
+class _Sample:
+    facets: Facets
+    total: int  # at most COUNT_CAP
+    capped: bool
+    ranked: list[tuple[int, int]]  # (id, score) of the best `want` matches, best first
+
+
+def _sample(terms: list[str], *, every: bool, want: int, narrowed: bool, filters: dict) -> _Sample:
+    """Everything but the rows shown, in one statement over at most COUNT_CAP + 1 matches of the terms (every
+    one, or any; narrowed by `filters` if `narrowed`) and as many materials with the same `filters` and every
+    query word in the title. Both are taken through the GIN/FTS5 indexes in storage order, so a word found in
+    19,000 texts costs about a thousand narrow rows each and no text is read:
+    - the number of matches and facet counts by kind, audience and direction;
+    - the ranking tiers: every query word in the title (score 3), some (2), text only (1); in each, shorter
+      title first, then newer. Exact while a tier has at most COUNT_CAP + 1 members; past that, the order is
+      that of the first members found (a common word's thousands of matches differ in nothing the reader
+      asked for)."""
+    statement, params = _sample_statement(every=every, narrowed=narrowed, filters=filters)
+    values = {
+        _SENTINELS["match"]: _match_text(terms, every=every),
+        _SENTINELS["title_all"]: _match_text(terms, every=True, title_only=True),
+        _SENTINELS["title_some"]: _match_text(terms, every=False, title_only=True),
+        _SENTINELS["kind"]: filters.get("kind", ""),
+        _SENTINELS["direction"]: filters.get("direction", ""),
+    }
+    params = [values.get(p, p) if isinstance(p, str) else p for p in params]
     with connection.cursor() as cursor:
-        cursor.execute(statement, [*sample_params, *title_params, want, want])
+        cursor.execute(statement, [*params, want, want])
         rows = cursor.fetchall()
     kind_rows = [row for row in rows if row[0] == 0]
     kinds = {row[1]: row[3] for row in kind_rows}
@@ -385,9 +429,7 @@ def _search(terms, *, kind, audience, direction, limit, offset) -> SearchResult:
     postgres = _is_postgres()
     offset = min(offset, COUNT_CAP)
     want = offset + limit
-    narrowed = bool(kind or audience or direction)
-    base = Material.objects.public()
-    titled = _filtered(base, kind=kind, audience=audience, direction=direction)
+    filters = {"kind": kind, "audience": audience, "direction": direction}
     with transaction.atomic() if postgres else nullcontext():
         if postgres:
             with connection.cursor() as cursor:
@@ -397,23 +439,20 @@ def _search(terms, *, kind, audience, direction, limit, offset) -> SearchResult:
                 cursor.execute(
                     "SELECT set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)"
                 )
-        found = _find(base, titled, terms, want=want)
+        found = _find(terms, want=want, filters=filters)
         corrections = {}
         if found is None:
             fixed = _corrected(terms)
             if fixed != terms:
-                found = _find(base, titled, fixed, want=want)
+                found = _find(fixed, want=want, filters=filters)
                 if found:
                     corrections = {t: f for t, f in zip(terms, fixed, strict=True) if t != f}
         if found is None:
             return SearchResult(query="", lemmas=_lemmas(terms), hits=[], total=0, facets=Facets())
         terms, every, sample = found
         facets = sample.facets
-        if narrowed:
-            matched = _filtered(
-                base.filter(_match(terms, every=every)), kind=kind, audience=audience, direction=direction
-            )
-            sample = _sample(matched, titled, terms, want=want)
+        if kind or audience or direction:
+            sample = _sample(terms, every=every, want=want, narrowed=True, filters=filters)
         ranked = sample.ranked[offset:want]
         rows = (
             Material.objects.select_related("published_version")
@@ -454,11 +493,11 @@ SHOWN_FIELDS = (
 )  # fmt: skip
 
 
-def _find(base, titled, terms: list[str], *, want: int):
+def _find(terms: list[str], *, want: int, filters: dict):
     """The first pass that matches anything: every word, then (several words) any of them.
     Returns (terms, every, the sample) or None."""
     for every in (True, False) if len(terms) > 1 else (True,):
-        sample = _sample(base.filter(_match(terms, every=every)), titled, terms, want=want)
+        sample = _sample(terms, every=every, want=want, narrowed=False, filters=filters)
         if sample.total:
             return terms, every, sample
     return None
