@@ -189,13 +189,25 @@ def snippet(text: str, lemmas: list[str], *, width: int = SNIPPET_CHARS) -> Safe
         return mark_safe(html.escape(text[:width]) if text else "")  # noqa: S308
     wanted = set(lemmas)
     finder = _candidates(tuple(sorted({lem[:2] for lem in wanted})))
-    best_line, best_count, best_first = text.split("\n", 1)[0], 0, 0
-    for line in text.split("\n"):
-        found = [m.start() for m in finder.finditer(line) if lemma(m.group()) in wanted]
-        if len(found) > best_count:
-            best_line, best_count, best_first = line, len(found), found[0]
+    # One scan of the whole text (lines are found around the matches, not split out one by one).
+    best_line_start, best_count, best_first = 0, 0, 0
+    line_start, line_end, count, first = 0, -1, 0, 0
+    for m in finder.finditer(text):
+        if lemma(m.group()) not in wanted:
+            continue
+        position = m.start()
+        if position > line_end:  # the first match on another line
+            line_start = text.rfind("\n", 0, position) + 1
+            line_end = text.find("\n", position) % (len(text) + 1)  # -1 (the last line) → len(text)
+            count, first = 0, position
+        count += 1
+        if count > best_count:
+            best_line_start, best_count, best_first = line_start, count, first
             if best_count >= len(wanted):
                 break
+    end = text.find("\n", best_line_start)
+    best_line = text[best_line_start : end if end >= 0 else None]
+    best_first -= best_line_start
     start = max(0, best_first - width // 3) if best_count else 0
     if start:
         space = best_line.find(" ", start)
