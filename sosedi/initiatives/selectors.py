@@ -237,6 +237,29 @@ def filter_municipalities() -> QuerySet[Municipality]:
     ).order_by("name")
 
 
+# The filter's municipalities, kept by this process while the registry and the ideas and projects stay as they
+# were: (their content versions, the list). Every list and map page shows the filter, and a page-cache miss
+# should not pay the probe of both tables for each municipality (~2 ms of a ~10 ms page at 100,000 rows).
+_filter_memo: dict[tuple[int, int], list[Municipality]] = {}
+
+
+def filter_choices() -> list[Municipality]:
+    """`filter_municipalities` as a list, read once per content version: a new idea or project bumps the
+    initiatives version, a renamed municipality the registry's, so the list is never stale. The rows are shared
+    between requests: read them, do not change them."""
+    from sosedi.core.pagecache import REGISTRY, content_version
+
+    from .signals import INITIATIVES_SCOPE
+
+    versions = (content_version(REGISTRY), content_version(INITIATIVES_SCOPE))
+    found = _filter_memo.get(versions)
+    if found is None:
+        found = list(filter_municipalities())
+        _filter_memo.clear()
+        _filter_memo[versions] = found
+    return found
+
+
 def project_detail(pk: int, *, user=None) -> InitiativeProject | None:
     qs = _visible_projects(user).select_related(
         "municipality__parent",

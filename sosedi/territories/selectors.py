@@ -195,6 +195,11 @@ def _directions_by_id() -> dict[int, Direction]:
     return _directions["by_id"]
 
 
+def directions_by_id() -> dict[int, Direction]:
+    """The directions in their order (for filters), by id, as this process keeps them."""
+    return _directions_by_id()
+
+
 def _json(value):
     return json.loads(value) if isinstance(value, str) else value
 

@@ -58,6 +58,24 @@ def test_filter_lists_only_municipalities_with_ideas_or_projects(client):
     assert names == [municipality().name]
 
 
+def test_filter_choices_follow_new_ideas_and_any_municipality_still_filters(client):
+    from sosedi.territories.models import Municipality
+
+    client.force_login(resident())  # fresh renders: past the page cache, only the process's memo of choices
+    saratov = municipality()
+    other = Municipality.objects.exclude(pk=saratov.pk).order_by("pk").first()
+    idea(title="Саратовская идея")
+    page = client.get("/initiatives/ideas/").content.decode()
+    assert f'<option value="{saratov.pk}">{saratov.name}</option>' in page
+    assert f'<option value="{other.pk}">{other.name}</option>' not in page
+    # Not among the choices (nothing there yet), yet the filter applies.
+    assert "Саратовская идея" not in client.get(f"/initiatives/ideas/?municipality={other.pk}").content.decode()
+    idea(municipality=other, title="Другая идея")
+    page = client.get(f"/initiatives/ideas/?municipality={other.pk}").content.decode()
+    assert f'<option value="{other.pk}" selected>{other.name}</option>' in page
+    assert "Другая идея" in page and "Саратовская идея" not in page
+
+
 def test_map_clusters_when_zoomed_out_and_points_when_zoomed_in(client):
     author = resident()
     for n in range(3):
