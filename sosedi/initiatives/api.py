@@ -216,7 +216,8 @@ class MapItem(Schema):
 
 class MapOut(Schema):
     clusters: bool = Field(
-        description="true — группы точек (масштаб мельче 14 или больше 300 точек одного вида в виду), false — точки"
+        description="true — группы точек (масштаб мельче 14 или больше 100 точек одного вида в тайле, 300 — в bbox), "
+        "false — точки"
     )
     items: list[MapItem]
 
