@@ -86,7 +86,8 @@ def main(n_ideas: int, n_projects: int) -> None:
                 c.write_row((i + 1, first_user + (i * 13 + k * 101) % N_RESIDENTS, now))
 
     project_cols = (
-        "title, municipality_id, tos_id, direction_id, created_by_id, initiator_kind, initiator_name, problem, "
+        "title, municipality_id, tos_id, direction_id, created_by_id, initiator_kind, initiator_other, initiator_name, "
+        "problem, "
         "justification, expected_result, cost_estimate, cost_breakdown, timeline, participation, budget_amount, "
         "territory_description, other_info, lat, lon, status, protocol_file, submitted_at, publication_deadline, "
         "review_deadline, published_at, remarks_until, deadline_basis, decision, decided_at, rejection_ground, "
@@ -113,6 +114,7 @@ def main(n_ideas: int, n_projects: int) -> None:
                     directions[i % len(directions)],
                     first_user + i % N_RESIDENTS,
                     "tos_body" if tos_id else "group",
+                    "",  # initiator_other: only for initiators named by a municipal act
                     "Совет ТОС" if tos_id else "",
                     *("Часть проекта для нагрузочного теста." for _ in range(3)),
                     500_000 + i % 1000 * 1000,

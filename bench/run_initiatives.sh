@@ -45,8 +45,9 @@ fi
 .venv/bin/python manage.py migrate --noinput -v 0
 .venv/bin/python manage.py collectstatic --noinput -v 0
 .venv/bin/python -c "import redis, os; redis.Redis.from_url(os.environ['REDIS_URL']).flushdb()"
-.venv/bin/python - <<'PY'
-import json
+# The params for wrk; prints the street-level tile of the first town's centre, checked below.
+CHECK_TILE=$(.venv/bin/python - <<'PY'
+import json, math
 d = json.load(open("bench/results/initiatives.json"))
 lats = [t[0] for t in d["towns"]]
 lons = [t[1] for t in d["towns"]]
@@ -55,7 +56,11 @@ towns = ",".join("{%.5f,%.5f}" % (t[0], t[1]) for t in d["towns"])
 open("bench/results/initiatives-params.lua", "w").write(
     "return {municipalities={%s}, towns={%s}, centre={%.5f,%.5f}}\n"
     % (",".join(map(str, d["municipalities"])), towns, *centre))
+lat, lon = d["towns"][0]
+y = (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * 2**15
+print(f"15/{int((lon + 180) / 360 * 2**15)}/{int(y)}")
 PY
+)
 export BENCH_PARAMS="$PWD/bench/results/initiatives-params.lua"
 
 echo "==> gunicorn: $WORKERS sync workers on 127.0.0.1:$PORT"
@@ -74,6 +79,7 @@ check "/initiatives/?page=3" 'rel="next"'
 check "/initiatives/ideas/" "идея"
 check "/initiatives/map/" "initiative-points"
 check "/api/v1/initiatives/map?zoom=6&bbox=20,40,60,70" '"count"'
+check "/api/v1/initiatives/map?tile=$CHECK_TILE" '"url"'
 
 measure() {  # scenario → one JSON line, with the share of the CPU that others took during it
   local line

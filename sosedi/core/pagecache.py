@@ -257,6 +257,13 @@ def _serve(request, render, scopes=(REGISTRY,), stamped=()):
     return response
 
 
+def serve_public(request, render, scopes=(REGISTRY,)):
+    """The same cache for an answer that a view decides is public, e.g. the initiatives map API caches its tiles
+    (which repeat across visitors) but not its arbitrary rectangles. `render(request)` must return an
+    HttpResponse; `scopes` name every content version the answer shows."""
+    return _serve(request, render, tuple(scopes))
+
+
 def cache_public_page(view=None, *, scopes=None, stamped=None):
     """Cache an anonymous public page. `scopes(**url_kwargs)` names the content scopes it shows beyond the
     registry, carried in the key; `stamped(**url_kwargs)` names scopes carried as a stamp instead, whose

@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from sosedi.api.auth import TOKEN_OR_SESSION
 from sosedi.api.errors import ErrorOut
-from sosedi.core.pagecache import REGISTRY, content_version
+from sosedi.core.pagecache import REGISTRY, content_version, serve_public
 
 from . import selectors, services
 from .models import InitiativeProject, ProjectStatus, RejectionGround
@@ -216,27 +216,61 @@ class MapItem(Schema):
 
 class MapOut(Schema):
     clusters: bool = Field(
-        description="true — группы точек (масштаб мельче 14 или больше 300 точек одного вида в виду), false — точки"
+        description="true — группы точек (масштаб мельче 14 или больше 100 точек одного вида в тайле, 300 — в bbox), "
+        "false — точки"
     )
     items: list[MapItem]
+
+
+# What a map answer shows: ideas and projects, and the registry's municipalities, ТОС and directions it filters by.
+MAP_SCOPES = (REGISTRY, INITIATIVES_SCOPE)
 
 
 @router.get(
     "/initiatives/map",
     response={200: MapOut, 400: ErrorOut, 422: ErrorOut},
-    summary="Идеи и проекты в прямоугольнике карты: точки или группы",
+    summary="Идеи и проекты в тайле карты (или в прямоугольнике): точки или группы",
     url_name="initiative_map",
 )
 def initiative_map(
     request,
-    bbox: str = Query(..., max_length=200, description="minLon,minLat,maxLon,maxLat"),
-    zoom: int = Query(..., ge=0, le=22),
+    tile: str | None = Query(
+        None,
+        max_length=40,
+        description="тайл z/x/y сетки веб-Меркатора, как у подложки OpenStreetMap; точка — ровно в одном тайле",
+    ),
+    bbox: str | None = Query(
+        None, max_length=200, description="вместо tile: minLon,minLat,maxLon,maxLat (ответ не кешируется)"
+    ),
+    zoom: int | None = Query(None, ge=0, le=22, description="масштаб — вместе с bbox"),
     municipality: int | None = Query(None, ge=1, le=2**62),
     tos: int | None = Query(None, ge=1, le=2**62),
     direction: int | None = Query(None, ge=1, le=2**62, description="id направления, как в фильтре страниц"),
 ):
+    from sosedi.territories.selectors import BadQuery, parse_bbox, parse_tile
+
+    if tile is not None and bbox is not None:
+        raise BadQuery("tile", "Укажите либо tile, либо bbox с zoom — не оба сразу.")
+    if tile is not None:
+        z, x, y = parse_tile(tile)
+
+        def features(scope):
+            return selectors.map_tile(z, x, y, **scope)
+
+        # A tile is the same request for every visitor looking there: the whole answer goes through the public
+        # page cache, under the versions of what it shows (ideas and projects; the registry's filter objects).
+        return serve_public(request, lambda r: _map_answer(features, municipality, tos, direction), MAP_SCOPES)
+    if bbox is None:
+        raise BadQuery("tile", "Укажите тайл карты tile=z/x/y (или bbox и zoom).")
+    if zoom is None:
+        raise BadQuery("zoom", "Вместе с bbox укажите масштаб zoom (0–22).")
+    box = parse_bbox(bbox)
+    # An arbitrary rectangle rarely repeats: not cached whole (its groups are, snapped to their grid).
+    return _map_answer(lambda scope: selectors.map_features(box, zoom=zoom, **scope), municipality, tos, direction)
+
+
+def _map_answer(features, municipality, tos, direction) -> HttpResponse:
     from sosedi.territories.models import Direction, Municipality, Tos
-    from sosedi.territories.selectors import parse_bbox
 
     scope = {}
     for name, model, value in (
@@ -247,10 +281,9 @@ def initiative_map(
         if value is not None:
             scope[name] = model.objects.filter(pk=value).first()
             if scope[name] is None:
-                return {"clusters": False, "items": []}
+                return HttpResponse('{"clusters": false, "items": []}', content_type="application/json")
     # Already plain dicts and lists: sent as JSON without building a schema object per point.
-    body = selectors.map_features(parse_bbox(bbox), zoom=zoom, **scope)
-    return HttpResponse(json.dumps(body, ensure_ascii=False), content_type="application/json")
+    return HttpResponse(json.dumps(features(scope), ensure_ascii=False), content_type="application/json")
 
 
 @router.get(

@@ -18,7 +18,8 @@ from sosedi.core.pagecache import cache_public_page
 from sosedi.knowledge.search import KNOWLEDGE_SCOPE
 from sosedi.meetings.models import AgendaItem, MeetingState, VoteState
 from sosedi.practices.models import Practice
-from sosedi.territories.models import Direction, Municipality, Tos
+from sosedi.territories.models import Municipality, Tos
+from sosedi.territories.selectors import directions_by_id
 
 from . import selectors, services, support_survey
 from .forms import (
@@ -56,9 +57,14 @@ def _list_filters(request) -> dict:
         _int(request, "municipality"),
         _int(request, "tos"),
     )
+    # The directions and the filter's municipalities are already in memory (`_filter_context` shows them); only a
+    # municipality without ideas or projects is looked up.
+    municipality = next((m for m in selectors.filter_choices() if m.pk == municipality_id), None)
+    if municipality is None and municipality_id:
+        municipality = Municipality.objects.filter(pk=municipality_id).first()
     return {
-        "direction": Direction.objects.filter(pk=direction_id).first() if direction_id else None,
-        "municipality": Municipality.objects.filter(pk=municipality_id).first() if municipality_id else None,
+        "direction": directions_by_id().get(direction_id) if direction_id else None,
+        "municipality": municipality,
         "tos": Tos.objects.filter(pk=tos_id).first() if tos_id else None,
     }
 
@@ -72,8 +78,8 @@ def _query_without_page(request) -> str:
 def _filter_context(request, filters: dict) -> dict:
     return {
         "filters": filters,
-        "directions": Direction.objects.all(),
-        "municipalities": selectors.filter_municipalities(),
+        "directions": directions_by_id().values(),
+        "municipalities": selectors.filter_choices(),
         "query": _query_without_page(request),
     }
 

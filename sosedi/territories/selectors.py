@@ -1,6 +1,7 @@
 """Reads of the registry: lists, a ТОС with everything its page shows, map features and locate."""
 
 import json
+import math
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -194,6 +195,11 @@ def _directions_by_id() -> dict[int, Direction]:
     return _directions["by_id"]
 
 
+def directions_by_id() -> dict[int, Direction]:
+    """The directions in their order (for filters), by id, as this process keeps them."""
+    return _directions_by_id()
+
+
 def _json(value):
     return json.loads(value) if isinstance(value, str) else value
 
@@ -327,6 +333,35 @@ def validate_bbox(bbox) -> tuple[float, float, float, float]:
     if min_lon >= max_lon or min_lat >= max_lat:
         raise BadQuery("bbox", "В bbox минимальные значения должны быть меньше максимальных.")
     return min_lon, min_lat, max_lon, max_lat
+
+
+# Tiles of the slippy-map grid (Web Mercator, as OpenStreetMap and Leaflet number them): a map asking for fixed
+# tiles rather than its own rectangle sends the same requests as every other visitor there, so answers repeat
+# and can be cached. Deeper than this no base map draws.
+MAX_TILE_ZOOM = 22
+
+
+def parse_tile(value: str) -> tuple[int, int, int]:
+    """`z/x/y` → (z, x, y), checked against the grid of zoom z (x and y from 0 to 2^z − 1)."""
+    parts = (value or "").split("/")
+    if len(parts) != 3 or not all(p.isdigit() and len(p) <= 8 for p in parts):
+        raise BadQuery("tile", "tile задаётся тремя целыми числами через косую черту: z/x/y.")
+    z, x, y = (int(p) for p in parts)
+    if z > MAX_TILE_ZOOM:
+        raise BadQuery("tile", f"Масштаб тайла z — от 0 до {MAX_TILE_ZOOM}.")
+    if x >= 2**z or y >= 2**z:
+        raise BadQuery("tile", f"При масштабе {z} номера тайла x и y — от 0 до {2**z - 1}.")
+    return z, x, y
+
+
+def tile_bbox(z: int, x: int, y: int) -> tuple[float, float, float, float]:
+    """(minLon, minLat, maxLon, maxLat) of a tile; y counts from the north, as in the tile URLs of base maps."""
+    n = 2**z
+
+    def lat(row: int) -> float:
+        return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * row / n))))
+
+    return x / n * 360 - 180, lat(y + 1), (x + 1) / n * 360 - 180, lat(y)
 
 
 def tos_features_geojson(bbox, *, zoom: int | None = None) -> str:

@@ -294,8 +294,12 @@ def test_survey_as_support_other_initiator_and_map_groups(browser, live_server, 
         )
         for n in range(150)
     )
+    asked = []
+    page.on("request", lambda request: "/api/v1/initiatives/map" in request.url and asked.append(request.url))
     page.goto(f"{live_server.url}/initiatives/map/")
     page.wait_for_selector("#initiative-map .leaflet-marker-icon, #initiative-map .leaflet-interactive")
+    # The map asks for fixed tiles of the base map's grid (answers shared by all visitors), not its own rectangle.
+    assert asked and all("tile=" in url and "bbox=" not in url for url in asked)
     page.evaluate("window.scrollTo(0, 0)")
     page.locator("#initiative-map .leaflet-control-zoom-out").click()
     page.locator("#initiative-map .leaflet-control-zoom-out").click()
