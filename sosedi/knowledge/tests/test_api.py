@@ -132,3 +132,38 @@ def test_a_cached_answer_is_served_from_this_process_until_a_publication(client,
     published(editor(), reviewer(), title="Кворум конференции", body="<p>Делегаты.</p>")
     fresh = client.get("/api/v1/knowledge/search", {"q": "кворум"})
     assert fresh["X-Search-Cache"] == "miss" and "Кворум конференции" in [h["title"] for h in fresh.json()["hits"]]
+
+
+def test_a_repeated_search_is_answered_before_the_api_and_only_when_the_api_would_accept_it(
+    client, library, settings, monkeypatch, django_assert_num_queries
+):
+    from django.contrib.messages.middleware import MessageMiddleware
+
+    from sosedi.knowledge import api
+
+    settings.KNOWLEDGE_SEARCH_CACHE_SECONDS = 60
+    settings.PAGE_CACHE_VERSION_TTL = 60  # the content version is then known to the process, as in production
+    first = client.get("/api/v1/knowledge/search", {"q": "кворум", "kind": "article", "page_size": "5"})
+    assert first["X-Search-Cache"] == "miss"
+
+    def no_search(*args, **kwargs):
+        raise AssertionError("the API searched")
+
+    monkeypatch.setattr(api, "search_materials", no_search)
+    # Answered before the rest of the middleware (and so before URL resolution and the API's validation).
+    monkeypatch.setattr(MessageMiddleware, "process_request", no_search)
+    with django_assert_num_queries(0):
+        again = client.get("/api/v1/knowledge/search", {"q": "Кворум", "page_size": "5", "kind": "article"})
+    assert again["X-Search-Cache"] == "hit" and again.json()["hits"] == first.json()["hits"]
+    assert again.json()["query"] == "Кворум"
+    monkeypatch.undo()
+    # Parameters the API would refuse are refused, even where the words have a cached answer.
+    for refused in ({"page_size": "0"}, {"page_size": "51"}, {"kind": "novel"}, {"q": "кворум " + "к" * 10_000}):
+        response = client.get(
+            "/api/v1/knowledge/search", {"q": "кворум", "kind": "article", "page_size": "5"} | refused
+        )
+        assert response.status_code == 422, refused
+    # Written otherwise («05», an unknown parameter): the API reads it, finds the same cached answer.
+    for other in ({"page_size": "05"}, {"utm": "x"}):
+        response = client.get("/api/v1/knowledge/search", {"q": "кворум", "kind": "article", "page_size": "5"} | other)
+        assert response.status_code == 200 and response["X-Search-Cache"] == "hit", other
