@@ -248,3 +248,23 @@ def test_a_correction_is_shown_in_the_readers_word_order(library, settings):
     again = search_materials("Пратокол кварум")
     assert again.cached and titles(again) == titles(first) == ["Протокол собрания (шаблон)"]
     assert first.corrected == "кворум протокол" and again.corrected == "протокол кворум"
+
+
+def test_past_the_cap_directions_come_from_the_first_matches_without_counts(monkeypatch):
+    author, checker = editor(), reviewer()
+    codes = list(Direction.objects.order_by("position").values_list("code", flat=True)[:3])
+    for code in codes:
+        published(
+            author,
+            checker,
+            title=f"Смета {code}",
+            body="<p>Смета работ.</p>",
+            directions=[Direction.objects.get(code=code)],
+        )
+    exact = search_materials("смета").facets.directions
+    assert sorted(code for code, _name, _n in exact) == sorted(codes) and {n for _c, _name, n in exact} == {1}
+    monkeypatch.setattr(search, "COUNT_CAP", 2)
+    monkeypatch.setattr(search, "DIRECTION_SAMPLE", 1)
+    capped = search_materials("смета", use_cache=False)
+    assert capped.total_capped and len(capped.facets.directions) == 1
+    assert capped.facets.directions[0][0] in codes and capped.facets.directions[0][2] is None
