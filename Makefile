@@ -13,7 +13,7 @@ $(BIN)/python:
 
 # Reinstall only when a pinned requirements file changed.
 $(STAMP): $(BIN)/python requirements/base.txt requirements/dev.txt
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements/base.txt -r requirements/dev.txt
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements/base.txt -r requirements/dev.txt
 	touch $(STAMP)
 
 venv: $(STAMP)
