@@ -27,7 +27,9 @@ def review_queue():
     return (
         Practice.objects.filter(state=PracticeState.PROPOSED)
         .select_related("direction", "municipality", "tos", "project", "proposed_by")
-        .order_by("created_at", "id")
+        # Oldest waiting first; a practice proposed again after a decline waits from then (the service stamps
+        # updated_at), not from its first proposal.
+        .order_by("updated_at", "id")
     )
 
 

@@ -175,6 +175,17 @@ def test_the_review_queue_shows_the_earlier_reason_of_a_proposal_sent_again():
     assert selectors.earlier_decline_reasons(queue) == {again.pk: "Нет фотографий."}  # the latest decline
 
 
+def test_a_practice_proposed_again_waits_in_the_queue_from_then():
+    from sosedi.practices import selectors
+
+    first = practice(reported_project())
+    again = practice(reported_project())
+    services.practice_decide(actor=staff(), practice=again, accept=False, reason="Мало подробностей.")
+    between = practice(reported_project())
+    services.practice_propose_again(actor=again.proposed_by, practice=again, summary=BETTER)
+    assert [p.pk for p in selectors.review_queue()] == [first.pk, between.pk, again.pk]
+
+
 @pytest.mark.parametrize("state", [PracticeState.PROPOSED, PracticeState.ACCEPTED], ids=lambda s: s.value)
 def test_only_a_declined_practice_is_proposed_again(state):
     existing = practice(reported_project(), state=state)
