@@ -9,6 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
+from pydantic import ValidationError as PydanticValidationError
 
 from sosedi.api.errors import ErrorOut
 from sosedi.core import pagecache
@@ -21,9 +22,7 @@ from .text import MAX_QUERY_CHARS
 router = Router(tags=["База знаний"])
 
 KindCode = Literal[tuple(MaterialKind.values)]  # type: ignore[valid-type]
-AUDIENCES = ("resident", "activist", "official")
-AudienceCode = Literal[AUDIENCES]  # type: ignore[valid-type]
-MAX_Q_CHARS = 10_000
+AudienceCode = Literal["resident", "activist", "official"]
 
 
 class AttachmentOut(Schema):
@@ -87,7 +86,7 @@ class SearchOut(Schema):
 
 
 class SearchFilters(Schema):
-    q: str = Field(..., max_length=MAX_Q_CHARS, description=f"Запрос; учитываются первые {MAX_QUERY_CHARS} знаков")
+    q: str = Field(..., max_length=10_000, description=f"Запрос; учитываются первые {MAX_QUERY_CHARS} знаков")
     kind: KindCode | None = None
     audience: AudienceCode | None = None
     direction: str | None = Field(None, max_length=32)
@@ -138,9 +137,7 @@ def search(request, filters: Query[SearchFilters]):
     # the shared cache: a hit costs no search, no model rows, no validation and, mostly, no round trip. Only
     # what echoes the typing (the query, a correction in the reader's word order) is added per request.
     question = ask(filters.q)
-    key = _search_key(
-        request, question, filters.kind, filters.audience, filters.direction, filters.page, filters.page_size
-    )
+    key = _search_key(request, question, filters)
     if key and (hit := pagecache.read_through(key)) is not None:
         return _search_response(question, hit[0], "hit")
     result = search_materials(
@@ -183,44 +180,28 @@ def search(request, filters: Query[SearchFilters]):
     return _search_response(question, content, "miss")
 
 
-def _search_key(request, question, kind, audience, direction, page: int, page_size: int) -> str:
-    """The answer's cache key (the view and SearchAnswerMiddleware must build it alike), or "" with no cache."""
-    return result_cache_key("api", request.get_host(), question.terms, kind, audience, direction, page, page_size)
-
-
-_SEARCH_PARAMS = frozenset(("q", "kind", "audience", "direction", "page", "page_size"))
-
-
-def _plain_int(value: str | None, default: int, top: int) -> int | None:
-    """A page number as the API would read it, if written plainly («2», not «02» or « 2»), else None."""
-    if value is None:
-        return default
-    if not value.isascii() or not value.isdigit() or value != str(int(value)) or not 1 <= int(value) <= top:
-        return None
-    return int(value)
+def _search_key(request, question, filters: SearchFilters) -> str:
+    """The answer's cache key (the view and SearchAnswerMiddleware build it alike), or "" with no cache."""
+    asked = (filters.kind, filters.audience, filters.direction, filters.page, filters.page_size)
+    return result_cache_key("api", request.get_host(), question.terms, *asked)
 
 
 def cached_search_answer(request) -> HttpResponse | None:
-    """A cached answer to a search request whose parameters are exactly what the API would accept and read
-    (see SearchFilters), else None and the request goes on to the API. So nothing the API would refuse or read
-    differently can be answered from the cache: a hit needs the key that only a validated request stores."""
+    """A cached answer to a search request, read with the API's own schema (SearchFilters, as ninja reads the
+    query string), else None and the request goes on to the API. Nothing the API would refuse can be answered
+    from the cache, and the key is built from the same validated values the API stores under."""
     if not getattr(settings, "KNOWLEDGE_SEARCH_CACHE_SECONDS", 0):
         return None
     params = request.GET
-    if not params.keys() <= _SEARCH_PARAMS or any(len(params.getlist(name)) != 1 for name in params):
-        return None
-    q, kind, audience, direction = (params.get(name) for name in ("q", "kind", "audience", "direction"))
-    if q is None or len(q) > MAX_Q_CHARS:
-        return None
-    if (kind is not None and kind not in MaterialKind.values) or (audience is not None and audience not in AUDIENCES):
-        return None
-    if direction is not None and not 0 < len(direction) <= 32:
-        return None
-    page, page_size = _plain_int(params.get("page"), 1, 1000), _plain_int(params.get("page_size"), 20, 50)
-    if page is None or page_size is None:
-        return None
-    question = ask(q)
-    hit = pagecache.read_through(_search_key(request, question, kind, audience, direction, page, page_size))
+    if any(len(params.getlist(name)) != 1 for name in params):
+        return None  # a repeated parameter: left to the API's own reading
+    try:
+        filters = SearchFilters.model_validate({name: params[name] for name in params})
+    except PydanticValidationError:
+        return None  # the API answers 422 with the field named
+    question = ask(filters.q)
+    key = _search_key(request, question, filters)
+    hit = pagecache.read_through(key)
     return _search_response(question, hit[0], "hit") if hit is not None else None
 
 

@@ -4,7 +4,7 @@ Nineteen of twenty searches in the benchmark's mix repeat an earlier question, a
 nothing to find; what a hit still paid was the way to it — the session, locale, CSRF and message middleware,
 URL resolution through the API's routes and the validation of its parameters — about as much again as a trivial
 view. This middleware sits right after the static-files one and answers a search whose parameters are already
-in the form the API would accept (api.cached_search_answer); anything else, and every miss, goes on as usual.
+that the API's own schema accepts (api.cached_search_answer); anything else, and every miss, goes on as usual.
 """
 
 from .api import cached_search_answer

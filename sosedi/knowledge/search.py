@@ -235,6 +235,7 @@ def snippet(text: str, lemmas: list[str], *, width: int = SNIPPET_CHARS) -> Safe
 
 
 # ------------------------------------------------------------------ one pass over the first matches
+
 # Stand-ins for the values a search puts in its statement: the statement is compiled by the ORM once per shape
 # (database, every word or any, which filters) and the stand-ins replaced by the values on each search. Compiling
 # two querysets cost ~2 ms of a ~15 ms uncached search. Control characters: no reader's text can equal them.
@@ -279,12 +280,12 @@ def _compiled(
         .values_list("id", "title_length")
     )
     title_sql, title_params = title_tier[: cap + 1].query.sql_with_params()
-    # One probe of the directions index for all sampled ids (PostgreSQL), not one per id.
     # Direction facets look each sampled id up in the directions table (a thousand index probes, 1.5–2 ms of a
     # common word's search). Past the cap only which directions occur is shown, not how often, so the first
     # DIRECTION_SAMPLE matches tell it: eight directions, none missing from a few hundred matches in practice.
     limit = f"CASE WHEN (SELECT COUNT(*) FROM s) > {cap} THEN {direction_sample} ELSE {cap + 1} END"  # noqa: S608
     sampled = f"SELECT id FROM s LIMIT {limit}"  # noqa: S608  (numbers of ours only)
+    # PostgreSQL: one probe of the directions index for all of them (= ANY(ARRAY)), not one per id.
     in_sample = f"= ANY(ARRAY({sampled}))" if vendor == "postgresql" else f"IN ({sampled})"
 
     def flag(column):

@@ -163,7 +163,7 @@ def test_a_repeated_search_is_answered_before_the_api_and_only_when_the_api_woul
             "/api/v1/knowledge/search", {"q": "кворум", "kind": "article", "page_size": "5"} | refused
         )
         assert response.status_code == 422, refused
-    # Written otherwise («05», an unknown parameter): the API reads it, finds the same cached answer.
+    # Written otherwise («05», an unknown parameter): read as the API reads it, the same cached answer.
     for other in ({"page_size": "05"}, {"utm": "x"}):
         response = client.get("/api/v1/knowledge/search", {"q": "кворум", "kind": "article", "page_size": "5"} | other)
         assert response.status_code == 200 and response["X-Search-Cache"] == "hit", other
