@@ -6,13 +6,7 @@
   var REGION_CENTRE = [51.6, 46.5];
   var COLOURS = { idea: "#8a5300", project: "#1e6b2e" };
 
-  function baseMap(el) {
-    var map = L.map(el, { zoomControl: true });
-    map.attributionControl.setPrefix("Leaflet");
-    var tiles = el.getAttribute("data-tiles");
-    if (tiles) { L.tileLayer(tiles, { maxZoom: 19 }).addTo(map); } else { el.classList.add("no-tiles"); }
-    return map;
-  }
+  var baseMap = window.sosediBaseMap;  // static/js/basemap.js
 
   function link(p) {
     var a = document.createElement("a");

@@ -5,18 +5,7 @@
   var REGION_CENTRE = [51.6, 46.5];
   var STATUS_COLOURS = { initiative: "#8a5300", forming: "#0b5394", registered: "#1e6b2e", liquidated: "#6b6b6b" };
 
-  function baseMap(el, options) {
-    var map = L.map(el, Object.assign({ zoomControl: true, attributionControl: true }, options || {}));
-    // Plain text prefix: the map needs no outside link in its corner.
-    map.attributionControl.setPrefix("Leaflet");
-    var tiles = el.getAttribute("data-tiles");
-    if (tiles) {
-      L.tileLayer(tiles, { maxZoom: 19, attribution: el.getAttribute("data-attribution") || "" }).addTo(map);
-    } else {
-      el.classList.add("no-tiles");
-    }
-    return map;
-  }
+  var baseMap = window.sosediBaseMap;  // static/js/basemap.js
 
   function styleFor(feature) {
     var colour = STATUS_COLOURS[feature.properties.status] || "#0b5394";

@@ -7,13 +7,7 @@
   var TOS_STYLE = { color: "#0b5394", weight: 2, dashArray: "6 4", fillOpacity: 0.08 };
   var AREA_STYLE = { color: "#1e6b2e", weight: 3, fillOpacity: 0.25 };
 
-  function baseMap(el) {
-    var map = L.map(el, { zoomControl: true });
-    map.attributionControl.setPrefix("Leaflet");
-    var tiles = el.getAttribute("data-tiles");
-    if (tiles) { L.tileLayer(tiles, { maxZoom: 19 }).addTo(map); } else { el.classList.add("no-tiles"); }
-    return map;
-  }
+  var baseMap = window.sosediBaseMap;  // static/js/basemap.js
 
   function parse(text) {
     try { return text ? JSON.parse(text) : null; } catch (e) { return null; }
