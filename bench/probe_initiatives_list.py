@@ -6,12 +6,9 @@ the scenario's ~900 addresses, best run; then the queries of one and, with --pro
         PYTHONPATH=. .venv/bin/python bench/probe_initiatives_list.py [--profile]
 """
 
-import cProfile
 import os
-import pstats
 import random
 import sys
-import time
 
 import django
 
@@ -22,10 +19,9 @@ os.environ.setdefault(
 )
 django.setup()
 
-from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from bench.probes import best_ms, print_profile, print_queries  # noqa: E402
 from sosedi.initiatives import selectors  # noqa: E402
 
 STATUSES = ("collecting", "submitted", "published", "supported", "rejected", "implementing", "reported")
@@ -48,24 +44,7 @@ def empty_url() -> str:
 for _ in range(20):  # warm: connections, templates, the law panel's memo
     client.get(url())
 for name, make in (("filtered list miss", url), ("empty list (shell only)", empty_url)):
-    best = float("inf")
-    for _ in range(5):
-        urls = [make() for _ in range(200)]
-        started = time.perf_counter()
-        for address in urls:
-            assert client.get(address).status_code == 200
-        best = min(best, (time.perf_counter() - started) / len(urls) * 1000)
-    print(f"{name}: {best:.2f} ms per request (best of 5 × 200)")
-with CaptureQueriesContext(connection) as ctx:
-    client.get(url())
-print(len(ctx.captured_queries), "queries")
-for query in ctx.captured_queries:
-    print(f"  {query['time']}s {query['sql'][:150]}")
+    print(f"{name}: {best_ms(client, make):.2f} ms per request (best of 5 × 200)")
+print_queries(client, url())
 if "--profile" in sys.argv:
-    profile = cProfile.Profile()
-    urls = [url() for _ in range(200)]
-    profile.enable()
-    for address in urls:
-        client.get(address)
-    profile.disable()
-    pstats.Stats(profile).sort_stats("cumulative").print_stats(45)
+    print_profile(client, url)

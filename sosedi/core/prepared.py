@@ -15,9 +15,13 @@ On PostgreSQL the statement is also prepared on the server (`PREPARE`, once per 
 it) and psycopg no longer formats and sends the long text on every call. Turn it off with
 `DB_PREPARED_STATEMENTS=false` behind a pooler in transaction mode (PgBouncer), where the next transaction
 may run on a server session that never saw the `PREPARE`.
+
+`PreparedStatement` does the same for a hand-written statement with several named parameters (the knowledge
+search's one pass over its matches).
 """
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping, Sequence
 from itertools import count
 from weakref import WeakKeyDictionary
 
@@ -54,19 +58,12 @@ class PreparedQuery:
 
     def _server_statement(self, connection, sql: str, params: list) -> str | None:
         """The name of this statement prepared in the current PostgreSQL session, preparing it if needed."""
-        if connection.vendor != "postgresql" or not getattr(settings, "DB_PREPARED_STATEMENTS", True):
-            return None
-        connection.ensure_connection()
-        session = connection.connection
-        names = _prepared_in.setdefault(session, set())
-        name = f"sosedi{self._key}"
-        if name not in names:
-            # The constants inlined as psycopg's client-side binding sends them today; the value becomes $1.
-            text = connection.ops.compose_sql(sql, params).replace(str(SENTINEL), "$1")
-            with connection.cursor() as cursor:
-                cursor.execute(f"PREPARE {name}(bigint) AS {text}")
-            names.add(name)
-        return name
+        # The constants inlined as psycopg's client-side binding sends them today; the value becomes $1.
+        return _in_session(
+            connection,
+            f"sosedi{self._key}",
+            lambda: f"(bigint) AS {connection.ops.compose_sql(sql, params).replace(str(SENTINEL), '$1')}",
+        )
 
     def run(self, value) -> list:
         connection = connections[self._using]
@@ -84,3 +81,54 @@ class PreparedQuery:
         compiler.as_sql = lambda *args, **kwargs: call
         # The iterable reads rows through the compiler; the queryset's own result cache stays empty.
         return list(queryset._iterable_class(queryset))
+
+
+def _in_session(connection, name: str, definition: Callable[[], str]) -> str | None:
+    """`name`, prepared in the current PostgreSQL session as `PREPARE name{definition()}` if it is not yet, or
+    None where statements are not prepared (other databases, DB_PREPARED_STATEMENTS off)."""
+    if connection.vendor != "postgresql" or not getattr(settings, "DB_PREPARED_STATEMENTS", True):
+        return None
+    connection.ensure_connection()
+    names = _prepared_in.setdefault(connection.connection, set())
+    if name not in names:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PREPARE {name}{definition()}")
+        names.add(name)
+    return name
+
+
+# A parameter placeholder in Django's SQL, or an escaped percent sign (which is left as it is).
+_PLACEHOLDER = re.compile(r"%%|%s")
+
+
+class PreparedStatement:
+    """A fixed SQL statement whose placeholders (%s, as Django's SQL has them) each stand for a named value:
+    `execute(cursor, values)` binds every placeholder from `values` by its name, so a value used in several
+    places travels once. On PostgreSQL it is prepared once per database session (as PreparedQuery) with one $n
+    per name, the server inferring each type from where it is used, and run with EXECUTE."""
+
+    def __init__(self, sql: str, slots: Sequence[str]):
+        """`slots`: the name of each %s of `sql`, in order."""
+        if sql.count("%s") != len(slots):
+            raise ValueError(f"{len(slots)} names for {sql.count('%s')} placeholders")
+        self.sql = sql
+        self.slots = tuple(slots)
+        self.names = tuple(dict.fromkeys(slots))  # distinct, in order of first use: $1, $2, …
+        self._name = f"sosedi_statement_{next(_ids)}"
+
+    def _server_text(self) -> str:
+        numbers = {name: i for i, name in enumerate(self.names, start=1)}
+        slots = iter(self.slots)
+        return " AS " + _PLACEHOLDER.sub(lambda m: "%" if m.group() == "%%" else f"${numbers[next(slots)]}", self.sql)
+
+    def execute(self, cursor, values: Mapping[str, object], *, prefix: str = "") -> None:
+        """Run the statement on a Django cursor with `values` (every name of `slots`). `prefix`: statements of
+        ours (no placeholders) sent in the same message just before it; on PostgreSQL the message runs as one
+        implicit transaction, so `set_config(…, true)` there holds for this statement alone. Their results come
+        first (cursor.nextset() moves past each)."""
+        name = _in_session(cursor.db, self._name, self._server_text)
+        if name is None:
+            cursor.execute(prefix + self.sql, [values[slot] for slot in self.slots])
+        else:
+            placeholders = ", ".join(["%s"] * len(self.names))
+            cursor.execute(f"{prefix}EXECUTE {name}({placeholders})", [values[n] for n in self.names])

@@ -157,7 +157,7 @@ def search(request, filters: Query[SearchFilters]):
         "partial": result.partial,
         "hits": [
             {
-                "title": hit.material.published_version.title,
+                "title": hit.material.title,
                 "kind": hit.material.kind,
                 "snippet": str(hit.snippet),
                 "url": f"{material_url}{hit.material.slug}/",

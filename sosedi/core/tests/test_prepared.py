@@ -2,7 +2,7 @@ import pytest
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
-from sosedi.core.prepared import SENTINEL, PreparedQuery
+from sosedi.core.prepared import SENTINEL, PreparedQuery, PreparedStatement
 from sosedi.territories.models import Tos
 from sosedi.territories.tests.factories import TosFactory
 
@@ -77,3 +77,47 @@ def test_on_postgresql_the_statement_is_prepared_once_per_session_and_executed_b
     with CaptureQueriesContext(connection) as ctx:
         assert query.run(first.pk) == [{"name": "Солнечный"}]
     assert ctx.captured_queries[0]["sql"].startswith("SELECT")
+
+
+NAMES_LIKE = PreparedStatement(
+    "SELECT name FROM territories_tos WHERE (name LIKE %s OR name = %s) AND name NOT LIKE '%%!%%' AND id > %s "
+    "ORDER BY name",
+    ["pattern", "exact", "after"],
+)
+TWICE = PreparedStatement("SELECT %s || '-' || %s, %s * 1", ["word", "word", "number"])
+
+
+def _rows(statement, values):
+    with connection.cursor() as cursor:
+        statement.execute(cursor, values)
+        return cursor.fetchall()
+
+
+def test_a_statement_binds_each_placeholder_by_its_name():
+    TosFactory(name="Солнечный"), TosFactory(name="Заречье"), TosFactory(name="Сол!ь")
+    assert _rows(NAMES_LIKE, {"pattern": "Сол%", "exact": "Заречье", "after": 0}) == [("Заречье",), ("Солнечный",)]
+    assert _rows(NAMES_LIKE, {"pattern": "Нет%", "exact": "Нет", "after": 0}) == []
+    # one name used twice travels once, and each run takes its own values
+    assert _rows(TWICE, {"word": "дом", "number": 7}) == [("дом-дом", 7)]
+    assert _rows(TWICE, {"word": "сад", "number": 8}) == [("сад-сад", 8)]
+
+
+def test_a_statement_refuses_names_that_do_not_fit_its_placeholders():
+    with pytest.raises(ValueError, match="2 names for 3 placeholders"):
+        PreparedStatement("SELECT %s, %s, %s", ["a", "b"])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PREPARE/EXECUTE exist on PostgreSQL only")
+def test_on_postgresql_a_statement_is_prepared_once_with_one_number_per_name(settings):
+    statement = PreparedStatement("SELECT %s || '-' || %s, %s + 1, '50%%'", ["word", "word", "number"])
+    with CaptureQueriesContext(connection) as ctx:
+        assert _rows(statement, {"word": "дом", "number": 1}) == [("дом-дом", 2, "50%")]
+        assert _rows(statement, {"word": "сад", "number": 2}) == [("сад-сад", 3, "50%")]
+    sqls = [q["sql"] for q in ctx.captured_queries]
+    assert sqls[0].startswith("PREPARE ") and "$1 || '-' || $1, $2 + 1, '50%'" in sqls[0]
+    assert [s.split("(")[0] for s in sqls[1:]] == ["EXECUTE " + sqls[0].split()[1]] * 2
+
+    settings.DB_PREPARED_STATEMENTS = False
+    with CaptureQueriesContext(connection) as ctx:
+        assert _rows(statement, {"word": "лес", "number": 3}) == [("лес-лес", 4, "50%")]
+    assert ctx.captured_queries[0]["sql"].startswith("SELECT 'лес'")
