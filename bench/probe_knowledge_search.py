@@ -3,7 +3,8 @@ server or load generator: the mean over the benchmark's mix (bench/knowledge.lua
 of GET /api/v1/knowledge/search, best of 5 × 200; then the queries of one search and, with --profile, a
 cProfile of 200.
 
-    BENCH_KNOWLEDGE_DB=hk_bench DEBUG=false PYTHONPATH=. .venv/bin/python bench/probe_knowledge_search.py [--profile]
+    BENCH_KNOWLEDGE_DB=hk_bench DEBUG=false [TAIL_WORDS=3] PYTHONPATH=. .venv/bin/python \\
+        bench/probe_knowledge_search.py [--profile]
 """
 
 import os
@@ -31,13 +32,14 @@ from bench.probes import best_ms, print_profile, print_queries  # noqa: E402
 lua = (Path(__file__).parent / "knowledge.lua").read_text()
 asked = re.findall(r'"([^"]+)"', lua.split("local asked = {", 1)[1].split("}", 1)[0])
 tail = re.findall(r'"([^"]+)"', lua.split("local tail = {", 1)[1].split("}", 1)[0])
+TAIL_WORDS = int(os.environ.get("TAIL_WORDS", "2"))  # as the load scenario's
 rng = random.Random(4)
 client = Client()
 
 
 def url(kind: str = "") -> str:
     if kind == "tail" or (not kind and rng.random() >= 0.6):
-        q = f"{rng.choice(tail)} {rng.choice(tail)}"
+        q = " ".join(rng.choice(tail) for _ in range(TAIL_WORDS))
     else:
         q = rng.choice(asked)
     return "/api/v1/knowledge/search?q=" + quote(q, safe="=&")

@@ -81,6 +81,10 @@ def test_snippets_highlight_the_found_forms_and_escape_text(library):
     long = "Вступление. " * 40 + "Здесь про кворум собрания. " + "Хвост. " * 40
     piece = snippet(long, ["кворум"])
     assert piece.startswith("…") and piece.endswith("…") and "<mark>кворум</mark>" in piece and len(piece) < 300
+    # Words are found in lower case and shown as written, also where lower case changes a text's length
+    # («İ» becomes two characters), which would shift every position after it.
+    assert snippet("КВОРУМ и Кворума нет", ["кворум"]) == "<mark>КВОРУМ</mark> и <mark>Кворума</mark> нет"
+    assert snippet("İzmir: КВОРУМ есть", ["кворум"]) == "İzmir: <mark>КВОРУМ</mark> есть"
 
 
 def test_facets_count_the_matches_and_filters_narrow_them(library):
