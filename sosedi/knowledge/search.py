@@ -193,8 +193,11 @@ def _candidates(prefixes: tuple[str, ...], ignore_case: bool) -> re.Pattern:
     a long text's thousands of other words cost one regular-expression scan. The scan is a quarter faster over
     lower-case text than with IGNORECASE, so that is what it gets (`ignore_case` for the rare text whose lower
     case is not as long, where positions would shift)."""
-    starts = "|".join(re.escape(p).replace("е", "[её]") for p in prefixes)
-    return re.compile(rf"(?<![\w-])(?:{starts})[\w-]*", re.IGNORECASE if ignore_case else 0)
+    # Each prefix first and the look back after it («no letter before these two»): a pattern that begins with
+    # letters lets the engine jump between their occurrences; one that begins with the look-behind tried it at
+    # every position of the text — 2 to 15 times slower, the same matches.
+    starts = "|".join(re.escape(p).replace("е", "[её]") + rf"(?<![\w-]{'.' * len(p)})" for p in prefixes)
+    return re.compile(rf"(?:{starts})[\w-]*", re.IGNORECASE if ignore_case else 0)
 
 
 def snippet(text: str, lemmas: list[str], *, width: int = SNIPPET_CHARS) -> SafeString:
