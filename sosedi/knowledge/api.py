@@ -72,13 +72,13 @@ class SearchHit(Schema):
 class FacetOut(Schema):
     value: str
     label: str
-    count: int | None = Field(..., description="Сколько найдено; null, когда найдено больше 1000 (total_capped)")
+    count: int | None = Field(..., description="Сколько найдено; null, когда найдено больше 300 (total_capped)")
 
 
 class SearchOut(Schema):
     query: str
     total: int
-    total_capped: bool = Field(..., description="Найдено больше, чем total (1000): показывается «более 1000»")
+    total_capped: bool = Field(..., description="Найдено больше, чем total (300): показывается «более 300»")
     corrected: str
     partial: bool
     hits: list[SearchHit]
@@ -138,7 +138,10 @@ def search(request, filters: Query[SearchFilters]):
     # what echoes the typing (the query, a correction in the reader's word order) is added per request.
     question = ask(filters.q)
     key = _search_key(request, question, filters)
-    if key and (hit := pagecache.read_through(key)) is not None:
+    # SearchAnswerMiddleware has looked this key up already (in the process and in Redis) when it marked the
+    # request: a second look would only cost another round trip to Redis on every miss.
+    looked_up = getattr(request, "search_cache_looked_up", None) == key
+    if key and not looked_up and (hit := pagecache.read_through(key)) is not None:
         return _search_response(question, hit[0], "hit")
     result = search_materials(
         question,
@@ -202,7 +205,10 @@ def cached_search_answer(request) -> HttpResponse | None:
     question = ask(filters.q)
     key = _search_key(request, question, filters)
     hit = pagecache.read_through(key)
-    return _search_response(question, hit[0], "hit") if hit is not None else None
+    if hit is None:
+        request.search_cache_looked_up = key
+        return None
+    return _search_response(question, hit[0], "hit")
 
 
 def _dumps(value) -> bytes:

@@ -8,7 +8,7 @@ with the number of matches (issue [4]: p95 < 50 ms over 20,000 materials at 16 c
 
 Both: every query word must match, else any may (`partial`). Nothing is computed over every match: one
 statement (_sample) reads at most COUNT_CAP + 1 matches and as many title matches through the indexes, and
-gives the total (more is shown as «более 1000», the facets then without numbers), the facets and the ranking
+gives the total (more is shown as «более 300», the facets then without numbers), the facets and the ranking
 tiers — all query words in the title (score 3), some (2), only in the text (1); in each, shorter title first,
 then newer. A query that finds nothing is retried once with each unknown word replaced by the title word of
 highest trigram similarity (pg_trgm's measure, over a per-process vocabulary of title lemmas) — «кварум» →
@@ -46,7 +46,7 @@ TITLE_WEIGHT = 3  # every query word in the title
 SOME_TITLE_WEIGHT = 2  # some of them in the title
 TEXT_WEIGHT = 1  # only in the text
 SNIPPET_CHARS = 220
-COUNT_CAP = 1000
+COUNT_CAP = 300  # decision 0005, item 16: «более 300» and facets without numbers past it
 DIRECTION_SAMPLE = 200  # matches whose directions are looked up when more than COUNT_CAP match
 CORRECTION_SIMILARITY = 0.3  # trigram similarity a replacement word must exceed (pg_trgm's default threshold)
 FTS_TABLE = "knowledge_material_fts"
@@ -296,9 +296,10 @@ def _compiled(
         .values_list("id", "title_length")
     )
     title_sql, title_params = title_tier[: cap + 1].query.sql_with_params()
-    # Direction facets look each sampled id up in the directions table (a thousand index probes, 1.5–2 ms of a
-    # common word's search). Past the cap only which directions occur is shown, not how often, so the first
-    # DIRECTION_SAMPLE matches tell it: eight directions, none missing from a few hundred matches in practice.
+    # Direction facets look each sampled id up in the directions table (an index probe each: 1.5–2 ms of a
+    # common word's search when the cap was 1,000). Past the cap only which directions occur is shown, not how
+    # often, so the first DIRECTION_SAMPLE matches tell it: eight directions, none missing from a few hundred
+    # matches in practice.
     limit = f"CASE WHEN (SELECT COUNT(*) FROM s) > {cap} THEN {direction_sample} ELSE {cap + 1} END"  # noqa: S608
     sampled = f"SELECT id FROM s LIMIT {limit}"  # noqa: S608  (numbers of ours only)
     # PostgreSQL: one probe of the directions index for all of them (= ANY(ARRAY)), not one per id.
@@ -362,7 +363,7 @@ def _sample(terms: list[str], *, every: bool, want: int, narrowed: bool, filters
     """Everything but the rows shown, in one statement over at most COUNT_CAP + 1 matches of the terms (every
     one, or any; narrowed by `filters` if `narrowed`) and as many materials with the same `filters` and every
     query word in the title. Both are taken through the GIN/FTS5 indexes in storage order, so a word found in
-    19,000 texts costs about a thousand narrow rows each and no text is read:
+    19,000 texts costs a few hundred narrow rows each and no text is read:
     - the number of matches and facet counts by kind, audience and direction;
     - the ranking tiers: every query word in the title (score 3), some (2), text only (1); in each, shorter
       title first, then newer. Exact while a tier has at most COUNT_CAP + 1 members; past that, the order is

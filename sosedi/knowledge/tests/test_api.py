@@ -167,3 +167,25 @@ def test_a_repeated_search_is_answered_before_the_api_and_only_when_the_api_woul
     for other in ({"page_size": "05"}, {"utm": "x"}):
         response = client.get("/api/v1/knowledge/search", {"q": "кворум", "kind": "article", "page_size": "5"} | other)
         assert response.status_code == 200 and response["X-Search-Cache"] == "hit", other
+
+
+def test_a_miss_looks_the_answer_up_once(client, library, settings, monkeypatch):
+    """The middleware's look-up (this process, then Redis) is not repeated by the API on a miss; where the
+    middleware leaves a request to the API (a repeated parameter), the API looks for itself."""
+    from sosedi.core import pagecache
+
+    settings.KNOWLEDGE_SEARCH_CACHE_SECONDS = 60
+    looked_up, read_through = [], pagecache.read_through
+
+    def counting(key):
+        looked_up.append(key)
+        return read_through(key)
+
+    monkeypatch.setattr(pagecache, "read_through", counting)
+    assert client.get("/api/v1/knowledge/search", {"q": "кворум"})["X-Search-Cache"] == "miss"
+    assert len(looked_up) == 1
+    assert client.get("/api/v1/knowledge/search", {"q": "кворум"})["X-Search-Cache"] == "hit"
+    assert len(looked_up) == 2
+    looked_up.clear()
+    response = client.get("/api/v1/knowledge/search?q=протокол&q=шаблон")
+    assert response.status_code == 200 and response["X-Search-Cache"] == "miss" and len(looked_up) == 1
