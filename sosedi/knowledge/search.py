@@ -187,7 +187,7 @@ def _corrected(terms: list[str]) -> list[str]:
 # ------------------------------------------------------------------ snippets
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=4096)  # one per set of first letters: three-word questions make thousands
 def _candidates(prefixes: tuple[str, ...], ignore_case: bool) -> re.Pattern:
     """Words that start like a query lemma (its first two letters; «е» also as «ё»): only these are parsed, so
     a long text's thousands of other words cost one regular-expression scan. The scan is a quarter faster over
