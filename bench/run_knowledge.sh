@@ -7,8 +7,9 @@
 #   ONLY=sqlite flock …                                                                # one database only
 # Each database is measured with the result cache off (every request searches) and on (the share of cache hits
 # is printed) — on, three times on one server: right after a cold start, then in the steady state, then with a
-# tail of mostly new questions (bench/knowledge.lua, TAIL_WORDS=3); CACHE_MODES="0" for the first only. /healthz is measured first: this VM's speed varies 2x. Each line carries "other_pct", the share of the
-# CPU that other sessions took meanwhile; each measurement first waits (up to QUIET_WAIT s) for a machine where
+# tail of mostly new questions (bench/knowledge.lua, TAIL_WORDS=3); CACHE_MODES="0" for the first only.
+# /healthz is measured first: this VM's speed varies 2x. Each line carries "other_pct", the share of the CPU
+# that other sessions took meanwhile; each measurement first waits (up to QUIET_WAIT s) for a machine where
 # others take at most MAX_OTHER % (bench/lib.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."

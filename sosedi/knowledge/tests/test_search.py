@@ -300,3 +300,14 @@ def test_the_bitmap_only_planner_settings_hold_for_the_search_statement_alone():
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('enable_seqscan'), current_setting('enable_indexscan')")
         assert cursor.fetchone() == ("on", "on")
+
+
+def test_search_works_alike_without_server_prepared_statements(library, settings):
+    """Behind PgBouncer in transaction mode (DB_PREPARED_STATEMENTS=false) the statements are sent whole, the
+    planner settings still with the search statement alone."""
+    prepared = search_materials("кворум собрания")
+    settings.DB_PREPARED_STATEMENTS = False
+    with CaptureQueriesContext(connection) as ctx:
+        plain = search_materials("кворум собрания")
+    assert [h.material.slug for h in plain.hits] == [h.material.slug for h in prepared.hits] and plain.total
+    assert len(ctx) == 2 and not any(q["sql"].startswith(("EXECUTE", "PREPARE")) for q in ctx.captured_queries)
