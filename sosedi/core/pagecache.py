@@ -164,6 +164,13 @@ def store(key: str, content: bytes, content_type: str, timeout: float = TIMEOUT)
         _local.put(key, content, content_type, limit, timeout)
 
 
+def store_after_sent(response, key: str, content: bytes, content_type: str, timeout: float = TIMEOUT) -> None:
+    """store(), once `response` has gone to the reader: a WSGI server closes the response after writing its
+    body, and Django's close() runs the response's closers (its own list, also used for files). Under load a
+    round trip to the shared cache waits for a turn on the CPU; the reader no longer waits with it."""
+    response._resource_closers.append(lambda: store(key, content, content_type, timeout))
+
+
 def _cacheable(request) -> bool:
     return (
         request.method == "GET"

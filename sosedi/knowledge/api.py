@@ -178,9 +178,10 @@ def search(request, filters: Query[SearchFilters]):
     # Built from plain values in the shape of SearchOut (the schema documents it; tests validate it), so it
     # is serialised directly: validating 20 hits and their facets again cost ~1.5 ms of a miss.
     content = _dumps(result.corrections) + b"\0" + _dumps(answer)
+    response = _search_response(question, content, "miss")
     if key:
-        pagecache.store(key, content, "application/json", settings.KNOWLEDGE_SEARCH_CACHE_SECONDS)
-    return _search_response(question, content, "miss")
+        pagecache.store_after_sent(response, key, content, "application/json", settings.KNOWLEDGE_SEARCH_CACHE_SECONDS)
+    return response
 
 
 def _search_key(request, question, filters: SearchFilters) -> str:

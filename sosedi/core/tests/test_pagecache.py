@@ -267,3 +267,17 @@ def test_local_copy_expires_with_the_shared_timeout(monkeypatch):
     now = pagecache.time.monotonic()
     monkeypatch.setattr(pagecache.time, "monotonic", lambda: now + pagecache.TIMEOUT + 1)
     assert pages.get("k") is None and len(pages) == 0
+
+
+def test_stored_after_sent_is_cached_only_once_the_response_is_closed():
+    """A WSGI server closes the response after writing its body; the content reaches the cache then, so the
+    reader does not wait for the shared cache's round trip."""
+    from django.http import HttpResponse
+
+    from sosedi.core import pagecache
+
+    response = HttpResponse(b"{}", content_type="application/json")
+    pagecache.store_after_sent(response, "test-after-sent", b"{}", "application/json", 60)
+    assert pagecache.read_through("test-after-sent") is None
+    response.close()
+    assert pagecache.read_through("test-after-sent") == (b"{}", "application/json")
