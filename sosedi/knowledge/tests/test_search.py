@@ -295,6 +295,9 @@ def test_past_the_cap_directions_come_from_the_first_matches_without_counts(monk
 def test_the_bitmap_only_planner_settings_hold_for_the_search_statement_alone():
     """Outside a transaction (as a request runs) the settings are sent with the statement, in one implicit
     transaction: the next statement of the request plans as usual again."""
+    from tests.reference_data import restore_reference_data
+
+    restore_reference_data()  # a transactional test starts from the tables the previous one emptied
     published(editor(), reviewer(), title="Кворум собрания", body="<p>Треть жителей.</p>")
     assert search_materials("кворум").total == 1
     with connection.cursor() as cursor:
