@@ -261,7 +261,7 @@ def _action_project(request, pk):
 
 def _closed_meeting_items(project):
     """Decisions of the ТОС's closed собрания, the newest 50 — as a queryset that a form field can still filter
-    (a sliced one cannot be)."""
+    (a sliced one cannot be): the 50 are chosen by a sub-select in the same query."""
     if project.tos_id is None:
         return AgendaItem.objects.none()
     items = (
@@ -274,7 +274,7 @@ def _closed_meeting_items(project):
         .select_related("meeting")
         .order_by("-meeting__starts_at")
     )
-    return items.filter(pk__in=list(items.values_list("pk", flat=True)[:50]))
+    return items.filter(pk__in=items.values("pk")[:50])
 
 
 def project_detail(request, pk):

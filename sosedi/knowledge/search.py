@@ -23,7 +23,6 @@ import html
 import json
 import re
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from functools import lru_cache
 
 from django.conf import settings
@@ -547,11 +546,7 @@ class ShownMaterial:
     kind: str
     title: str
     legal_refs: str
-    outdated_at: datetime | None
-
-    @property
-    def is_outdated(self) -> bool:
-        return self.outdated_at is not None
+    is_outdated: bool  # the «устарело» mark (Material.is_outdated); its time is not shown in results
 
     def get_kind_display(self) -> str:
         return str(MaterialKind(self.kind).label)
@@ -565,7 +560,8 @@ def _shown_statement(vendor: str) -> PreparedStatement:
     # PostgreSQL takes the ids as one array; SQLite as a JSON list: one fixed statement for any number of them.
     wanted = "= ANY(%s)" if vendor == "postgresql" else "IN (SELECT value FROM json_each(%s))"
     sql = f"""
-        SELECT id, slug, kind, search_title, legal_refs, outdated_at, search_text FROM {Material._meta.db_table}
+        SELECT id, slug, kind, search_title, legal_refs, outdated_at IS NOT NULL, search_text
+        FROM {Material._meta.db_table}
         WHERE published_version_id IS NOT NULL AND id {wanted}
     """  # noqa: S608  (a table name of ours)
     return PreparedStatement(sql, ["ids"])
@@ -579,17 +575,7 @@ def _shown_rows(ids: list[int]) -> dict[int, tuple[ShownMaterial, str]]:
     with connection.cursor() as cursor:
         _shown_statement(vendor).execute(cursor, {"ids": ids if vendor == "postgresql" else json.dumps(ids)})
         rows = cursor.fetchall()
-    if vendor != "postgresql":  # SQLite returns date-times as text; the model field knows how they are stored
-        column = Material._meta.get_field("outdated_at").get_col(Material._meta.db_table)
-        converters = connection.ops.get_db_converters(column) + column.field.get_db_converters(connection)
-        rows = [(*row[:5], _convert(row[5], converters, column), row[6]) for row in rows]
-    return {row[0]: (ShownMaterial(*row[:6]), row[6]) for row in rows}
-
-
-def _convert(value, converters, column):
-    for converter in converters:
-        value = converter(value, column, connection)
-    return value
+    return {row[0]: (ShownMaterial(*row[:5], bool(row[5])), row[6]) for row in rows}
 
 
 def _find(terms: list[str], *, want: int, filters: dict):
